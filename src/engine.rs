@@ -1,0 +1,300 @@
+//! The discrete-event engine: one trial's event loop over a compiled model,
+//! and many trials in parallel.
+//!
+//! Semantics (also in README):
+//! - at time 0 everything is up;
+//! - each unit alternates up (time to failure) and down (time to repair),
+//!   independently of zone and region outages, which overlay it: a unit
+//!   serves while it is not failed and neither its zone nor its region is
+//!   out;
+//! - the service is up while its root gate holds; each up→down transition
+//!   starts an outage, attributed to the event that caused it;
+//! - an outage still running at the horizon is cut there.
+//!
+//! Trials are grouped into fixed chunks whose results are merged in chunk
+//! order, so the output does not depend on the number of threads.
+
+use crate::model::Model;
+use crate::queue::EventQueue;
+use crate::rng::{SimRng, stream};
+use crate::stats::VariantStats;
+use rayon::prelude::*;
+
+/// What can happen in a trial. Indices refer to the model's vectors.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Fail(u32),
+    Repair(u32),
+    ZoneDown(u32),
+    ZoneUp(u32),
+    RegionDown(u32),
+    RegionUp(u32),
+}
+
+/// Per-thread working memory, reused from trial to trial.
+pub struct Scratch {
+    /// Reasons each unit is out of service (own failure, zone, region).
+    unit_down: Vec<u8>,
+    unit_rng: Vec<SimRng>,
+    zone_rng: Vec<SimRng>,
+    region_rng: Vec<SimRng>,
+    gate_up_count: Vec<u32>,
+    gate_up: Vec<bool>,
+    queue: EventQueue<Event>,
+    stack: Vec<u32>,
+}
+
+impl Scratch {
+    /// Working memory sized for `model`.
+    pub fn new(model: &Model) -> Self {
+        let placeholder = stream(0, 0, 0);
+        Scratch {
+            unit_down: vec![0; model.units.len()],
+            unit_rng: vec![placeholder.clone(); model.units.len()],
+            zone_rng: vec![placeholder.clone(); model.zones.len()],
+            region_rng: vec![placeholder; model.regions.len()],
+            gate_up_count: vec![0; model.gates.len()],
+            gate_up: vec![true; model.gates.len()],
+            queue: EventQueue::new(),
+            stack: Vec::new(),
+        }
+    }
+}
+
+/// What one trial produced, besides what it wrote into the accumulator.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TrialSummary {
+    /// Hours the service was down within the horizon.
+    pub downtime: f64,
+    /// Outages started within the horizon.
+    pub outages: u32,
+    /// Events processed.
+    pub events: u64,
+}
+
+/// Receives what happens during a trial (the accumulator, or a timeline).
+pub trait Observer {
+    /// An outage of `length` hours starting at `start`, caused by `cause`.
+    fn outage(&mut self, start: f64, length: f64, cause: u32);
+}
+
+impl Observer for VariantStats {
+    #[inline]
+    fn outage(&mut self, _start: f64, length: f64, cause: u32) {
+        self.outage_len.add(length);
+        self.outage_len_q.add(length);
+        self.cause_hours[cause as usize] += length;
+        self.cause_outages[cause as usize] += 1;
+    }
+}
+
+/// Runs trial `trial` of `model`, reporting outages to `obs`.
+pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Observer) -> TrialSummary {
+    let horizon = model.horizon;
+    let seed = model.seed;
+    s.queue.clear();
+    s.unit_down.fill(0);
+    for (g, gate) in model.gates.iter().enumerate() {
+        s.gate_up_count[g] = gate.children.len() as u32;
+        s.gate_up[g] = true;
+    }
+    for (u, unit) in model.units.iter().enumerate() {
+        let rng = &mut s.unit_rng[u];
+        *rng = stream(seed, trial, unit.stream);
+        let ttf = &model.dists[model.components[unit.component as usize].failure as usize];
+        let t = ttf.sample(rng);
+        if t <= horizon {
+            s.queue.schedule(t, Event::Fail(u as u32));
+        }
+    }
+    for (z, zone) in model.zones.iter().enumerate() {
+        if let Some(o) = &zone.outage {
+            let rng = &mut s.zone_rng[z];
+            *rng = stream(seed, trial, zone.stream);
+            let t = model.dists[o.between as usize].sample(rng);
+            if t <= horizon {
+                s.queue.schedule(t, Event::ZoneDown(z as u32));
+            }
+        }
+    }
+    for (r, region) in model.regions.iter().enumerate() {
+        if let Some(o) = &region.outage {
+            let rng = &mut s.region_rng[r];
+            *rng = stream(seed, trial, region.stream);
+            let t = model.dists[o.between as usize].sample(rng);
+            if t <= horizon {
+                s.queue.schedule(t, Event::RegionDown(r as u32));
+            }
+        }
+    }
+
+    let mut summary = TrialSummary::default();
+    let mut up = true;
+    let mut down_since = 0.0;
+    let mut down_cause = 0;
+    while let Some((t, ev)) = s.queue.pop() {
+        summary.events += 1;
+        let cause = match ev {
+            Event::Fail(u) => {
+                set_unit(model, s, u, true);
+                let unit = &model.units[u as usize];
+                let ttr = &model.dists[model.components[unit.component as usize].repair as usize];
+                let next = t + ttr.sample(&mut s.unit_rng[u as usize]);
+                if next <= horizon {
+                    s.queue.schedule(next, Event::Repair(u));
+                }
+                model.component_cause(u)
+            }
+            Event::Repair(u) => {
+                set_unit(model, s, u, false);
+                let unit = &model.units[u as usize];
+                let ttf = &model.dists[model.components[unit.component as usize].failure as usize];
+                let next = t + ttf.sample(&mut s.unit_rng[u as usize]);
+                if next <= horizon {
+                    s.queue.schedule(next, Event::Fail(u));
+                }
+                model.component_cause(u)
+            }
+            Event::ZoneDown(z) | Event::ZoneUp(z) => {
+                let down = matches!(ev, Event::ZoneDown(_));
+                for &u in model.zone_units.get(z) {
+                    set_unit(model, s, u, down);
+                }
+                let o = model.zones[z as usize].outage.as_ref().expect("scheduled only with an outage process");
+                let d = if down { o.duration } else { o.between };
+                let next = t + model.dists[d as usize].sample(&mut s.zone_rng[z as usize]);
+                if next <= horizon {
+                    s.queue.schedule(next, if down { Event::ZoneUp(z) } else { Event::ZoneDown(z) });
+                }
+                model.zone_cause(z)
+            }
+            Event::RegionDown(r) | Event::RegionUp(r) => {
+                let down = matches!(ev, Event::RegionDown(_));
+                for &u in model.region_units.get(r) {
+                    set_unit(model, s, u, down);
+                }
+                let o = model.regions[r as usize].outage.as_ref().expect("scheduled only with an outage process");
+                let d = if down { o.duration } else { o.between };
+                let next = t + model.dists[d as usize].sample(&mut s.region_rng[r as usize]);
+                if next <= horizon {
+                    s.queue.schedule(next, if down { Event::RegionUp(r) } else { Event::RegionDown(r) });
+                }
+                model.region_cause(r)
+            }
+        };
+        let now_up = s.gate_up[model.root as usize];
+        if up && !now_up {
+            down_since = t;
+            down_cause = cause;
+            summary.outages += 1;
+        } else if !up && now_up {
+            summary.downtime += t - down_since;
+            obs.outage(down_since, t - down_since, down_cause);
+        }
+        up = now_up;
+    }
+    if !up {
+        summary.downtime += horizon - down_since;
+        obs.outage(down_since, horizon - down_since, down_cause);
+    }
+    summary
+}
+
+/// Adds (`down`) or removes one reason for unit `u` to be out of service and
+/// pushes a resulting state change up the structure.
+#[inline]
+fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool) {
+    let c = &mut s.unit_down[u as usize];
+    let was_up = *c == 0;
+    if down {
+        *c += 1;
+    } else {
+        *c -= 1;
+    }
+    let is_up = *c == 0;
+    if was_up == is_up {
+        return;
+    }
+    for &g in model.unit_parents.get(u) {
+        child_changed(model, s, g, is_up);
+    }
+    while let Some(g) = s.stack.pop() {
+        let gate_up = s.gate_up[g as usize];
+        for &p in model.gate_parents.get(g) {
+            child_changed(model, s, p, gate_up);
+        }
+    }
+}
+
+#[inline]
+fn child_changed(model: &Model, s: &mut Scratch, g: u32, child_up: bool) {
+    let gi = g as usize;
+    if child_up {
+        s.gate_up_count[gi] += 1;
+    } else {
+        s.gate_up_count[gi] -= 1;
+    }
+    let now = s.gate_up_count[gi] >= model.gates[gi].k;
+    if now != s.gate_up[gi] {
+        s.gate_up[gi] = now;
+        s.stack.push(g);
+    }
+}
+
+/// Trials per chunk. Fixed, so that chunk boundaries (and hence merge order
+/// and every printed digit) do not depend on the thread count.
+pub const CHUNK_TRIALS: u64 = 512;
+
+/// Chunks simulated between two merges: bounds memory whatever the trials.
+const CHUNKS_PER_BATCH: u64 = 64;
+
+/// Runs trials `range` of `model` into one accumulator.
+pub fn run_chunk(model: &Model, range: std::ops::Range<u64>, scratch: &mut Scratch) -> VariantStats {
+    let mut acc = VariantStats::new(model.causes.len());
+    let years = model.horizon_years();
+    for trial in range {
+        let t = run_trial(model, trial, scratch, &mut acc);
+        acc.trials += 1;
+        acc.events += t.events;
+        let annual = t.downtime / years;
+        acc.downtime.add(annual);
+        acc.downtime_q.add(annual);
+        acc.outages.add(f64::from(t.outages) / years);
+        if t.outages == 0 {
+            acc.no_outage += 1;
+        }
+        if let Some(slo) = model.slo {
+            if 1.0 - t.downtime / model.horizon >= slo {
+                acc.slo_met += 1;
+            }
+        }
+    }
+    acc
+}
+
+/// Runs all trials of `model` on the current rayon pool; `progress` is
+/// called with the number of trials done after each batch.
+pub fn run(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> VariantStats {
+    let chunks = model.trials.div_ceil(CHUNK_TRIALS);
+    let mut total = VariantStats::new(model.causes.len());
+    let mut first = 0;
+    while first < chunks {
+        let last = (first + CHUNKS_PER_BATCH).min(chunks);
+        let parts: Vec<VariantStats> = (first..last)
+            .into_par_iter()
+            .map_init(
+                || Scratch::new(model),
+                |scratch, c| {
+                    let start = c * CHUNK_TRIALS;
+                    run_chunk(model, start..(start + CHUNK_TRIALS).min(model.trials), scratch)
+                },
+            )
+            .collect();
+        for p in &parts {
+            total.merge(p);
+        }
+        progress(total.trials);
+        first = last;
+    }
+    total
+}

@@ -1,0 +1,73 @@
+//! Errors and the exit codes they map to.
+//!
+//! A scenario error always says where (file, line, column), which field (its
+//! path, such as `components.db.mttr`) and what rule was broken, so a
+//! workshop participant can fix the file without reading nines' source.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A problem in a scenario file, located in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioError {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// 1-based line of the offending value (or of the nearest enclosing one).
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+    /// Dotted field path, e.g. `components.db.mttr`; empty for syntax errors.
+    pub path: String,
+    /// The variant the error arises in, when it arises only there.
+    pub variant: Option<String>,
+    /// What rule was broken, and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file.display(), self.line, self.col)?;
+        if let Some(v) = &self.variant {
+            write!(f, "in variant {v:?}: ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Every way a nines command can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The scenario is malformed or impossible.
+    #[error("{0}")]
+    Scenario(#[from] ScenarioError),
+    /// The command line asks for something that cannot be done.
+    #[error("{0}")]
+    Usage(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// Anything else that went wrong while running.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl Error {
+    /// Exit code: 2 for bad input (scenario or command line), 1 for failures
+    /// while running.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Scenario(_) | Error::Usage(_) => 2,
+            Error::Io { .. } | Error::Runtime(_) => 1,
+        }
+    }
+}

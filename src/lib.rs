@@ -1,0 +1,27 @@
+//! nines: a failure simulator for cloud data architectures.
+//!
+//! A scenario (TOML) describes regions, zones, components, how the service
+//! depends on them, and named variants. nines replays many independent years
+//! of failures and repairs over it and reports downtime, availability,
+//! outages and their causes, with confidence intervals.
+//!
+//! The pipeline: [`scenario`] parses and validates into a [`model::Model`];
+//! [`engine`] simulates trials in parallel; [`stats`] accumulates them;
+//! [`report`] renders tables and JSON.
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod dist;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod queue;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod stats;
+pub mod units;
+
+pub use error::{Error, ScenarioError};

@@ -1,0 +1,227 @@
+//! The compiled model: what the engine runs. Index-based and validated; the
+//! only way to build one is `scenario::load`, so the engine never sees a
+//! dangling reference, a k larger than n or a negative duration.
+//!
+//! Replicas are expanded into *units* (one per running copy). Zones and
+//! regions list the units they hold, so a common-cause outage is a loop over
+//! a slice. The service structure is a DAG of k-of-n *gates*; each unit and
+//! gate knows its parents, so a state change is pushed upward incrementally
+//! instead of re-evaluating the tree.
+
+use crate::dist::Dist;
+use std::fmt;
+
+/// No zone or region.
+pub const NONE: u32 = u32::MAX;
+
+/// Compressed lists: `items[offsets[i]..offsets[i+1]]` belong to `i`.
+#[derive(Clone, Debug, Default)]
+pub struct Csr {
+    offsets: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Csr {
+    /// Builds from one list per index.
+    pub fn from_lists(lists: &[Vec<u32>]) -> Self {
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        let mut items = Vec::new();
+        offsets.push(0);
+        for l in lists {
+            items.extend_from_slice(l);
+            offsets.push(items.len() as u32);
+        }
+        Csr { offsets, items }
+    }
+
+    /// The list of index `i`.
+    #[inline]
+    pub fn get(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.items[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// A component as declared: a name, its replicas and their distributions.
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// Name in the scenario.
+    pub name: String,
+    /// Optional description from the file.
+    pub description: Option<String>,
+    /// Index into `Model::dists`: time to failure.
+    pub failure: u32,
+    /// Index into `Model::dists`: time to repair.
+    pub repair: u32,
+    /// First unit of this component; its replicas are consecutive.
+    pub first_unit: u32,
+    /// Number of replicas.
+    pub count: u32,
+}
+
+/// One running replica of a component.
+#[derive(Clone, Copy, Debug)]
+pub struct Unit {
+    /// Index into `Model::components`.
+    pub component: u32,
+    /// Zone it stands in, or [`NONE`].
+    pub zone: u32,
+    /// Region it stands in (directly or through its zone), or [`NONE`].
+    pub region: u32,
+    /// Random-stream key (stable across variants).
+    pub stream: u64,
+}
+
+/// An up/down process that is not one component's (zone, region outage).
+#[derive(Clone, Debug)]
+pub struct OutageProcess {
+    /// Index into `Model::dists`: time from the end of one outage to the next.
+    pub between: u32,
+    /// Index into `Model::dists`: length of an outage.
+    pub duration: u32,
+}
+
+/// An availability zone.
+#[derive(Clone, Debug)]
+pub struct Zone {
+    /// Name (unique across regions).
+    pub name: String,
+    /// Index into `Model::regions`.
+    pub region: u32,
+    /// Its outage process, if it has one.
+    pub outage: Option<OutageProcess>,
+    /// Random-stream key.
+    pub stream: u64,
+}
+
+/// A region.
+#[derive(Clone, Debug)]
+pub struct Region {
+    /// Name.
+    pub name: String,
+    /// Its zones, as indices into `Model::zones`.
+    pub zones: Vec<u32>,
+    /// Its outage process, if it has one.
+    pub outage: Option<OutageProcess>,
+    /// Random-stream key.
+    pub stream: u64,
+}
+
+/// A child of a gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// A unit (leaf).
+    Unit(u32),
+    /// Another gate.
+    Gate(u32),
+}
+
+/// Up while at least `k` of its children are up.
+#[derive(Clone, Debug)]
+pub struct Gate {
+    /// What the scenario calls it: a service name, or a description of the
+    /// anonymous gate (`at_least 2 of [...]`).
+    pub label: String,
+    /// Threshold.
+    pub k: u32,
+    /// Children, in scenario order (a child may appear more than once).
+    pub children: Vec<Node>,
+}
+
+/// What took the service down, for the downtime-by-cause breakdown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CauseKind {
+    /// A replica of this component failed.
+    Component,
+    /// Its zone had an outage.
+    Zone,
+    /// Its region had an outage.
+    Region,
+}
+
+impl fmt::Display for CauseKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CauseKind::Component => "component",
+            CauseKind::Zone => "zone",
+            CauseKind::Region => "region",
+        })
+    }
+}
+
+/// One entry of the cause breakdown.
+#[derive(Clone, Debug)]
+pub struct Cause {
+    /// Kind of event.
+    pub kind: CauseKind,
+    /// Name of the component, zone or region.
+    pub name: String,
+}
+
+/// A validated, compiled variant of a scenario.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Variant name (`"base"` when the scenario has no variants).
+    pub variant: String,
+    /// Variant description.
+    pub description: Option<String>,
+    /// Name of the service whose availability is reported.
+    pub service: String,
+    /// Simulated time per trial, hours.
+    pub horizon: f64,
+    /// Number of independent trials.
+    pub trials: u64,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Availability target, as a fraction (0.999).
+    pub slo: Option<f64>,
+    /// All distributions, referenced by index.
+    pub dists: Vec<Dist>,
+    /// Components as declared.
+    pub components: Vec<Component>,
+    /// Running replicas.
+    pub units: Vec<Unit>,
+    /// Zones.
+    pub zones: Vec<Zone>,
+    /// Regions.
+    pub regions: Vec<Region>,
+    /// Gates of the structure; the root is `root`.
+    pub gates: Vec<Gate>,
+    /// The gate whose state is the service's.
+    pub root: u32,
+    /// Parent gates of each unit.
+    pub unit_parents: Csr,
+    /// Parent gates of each gate.
+    pub gate_parents: Csr,
+    /// Units standing in each zone.
+    pub zone_units: Csr,
+    /// Units standing in each region (in its zones or directly).
+    pub region_units: Csr,
+    /// Causes: components, then zones, then regions.
+    pub causes: Vec<Cause>,
+}
+
+impl Model {
+    /// Cause index of a unit failure.
+    #[inline]
+    pub fn component_cause(&self, unit: u32) -> u32 {
+        self.units[unit as usize].component
+    }
+
+    /// Cause index of a zone outage.
+    #[inline]
+    pub fn zone_cause(&self, zone: u32) -> u32 {
+        self.components.len() as u32 + zone
+    }
+
+    /// Cause index of a region outage.
+    #[inline]
+    pub fn region_cause(&self, region: u32) -> u32 {
+        (self.components.len() + self.zones.len()) as u32 + region
+    }
+
+    /// Horizon in years (the unit of "per year" figures).
+    pub fn horizon_years(&self) -> f64 {
+        self.horizon / crate::units::HOURS_PER_YEAR
+    }
+}

@@ -1,0 +1,206 @@
+//! The pending-event set of one trial: a binary min-heap ordered by
+//! (time, sequence number), with cancellation.
+//!
+//! Same-time events come out in the order they were scheduled, so a trial is
+//! a pure function of its random streams. `schedule` returns a key that can
+//! cancel the event later (a repair made moot by a failover, say). Entries
+//! live in a slab whose slots are reused, so once a trial has warmed up the
+//! queue allocates nothing per event.
+
+use std::cmp::Ordering;
+
+/// Identifies a scheduled event so it can be cancelled. Stale keys (of events
+/// already popped or cancelled) are recognised and ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EventKey {
+    slot: u32,
+    seq: u64,
+}
+
+#[derive(Clone, Debug)]
+struct Slot<E> {
+    time: f64,
+    seq: u64,
+    /// Position in `heap`, or `FREE` when the slot holds no pending event.
+    pos: u32,
+    payload: E,
+}
+
+const FREE: u32 = u32::MAX;
+
+/// Min-heap of events keyed by (time, seq).
+#[derive(Clone, Debug)]
+pub struct EventQueue<E> {
+    slots: Vec<Slot<E>>,
+    free: Vec<u32>,
+    heap: Vec<u32>,
+    next_seq: u64,
+}
+
+impl<E: Copy> Default for EventQueue<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: Copy> EventQueue<E> {
+    /// An empty queue.
+    pub fn new() -> Self {
+        EventQueue { slots: Vec::new(), free: Vec::new(), heap: Vec::new(), next_seq: 0 }
+    }
+
+    /// Empties the queue, keeping its memory for the next trial.
+    pub fn clear(&mut self) {
+        self.free.clear();
+        self.free.extend((0..self.slots.len() as u32).rev());
+        for s in &mut self.slots {
+            s.pos = FREE;
+        }
+        self.heap.clear();
+        self.next_seq = 0;
+    }
+
+    /// Number of pending events.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// True when no event is pending.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+
+    /// Schedules `payload` at `time` (which must not be NaN).
+    pub fn schedule(&mut self, time: f64, payload: E) -> EventKey {
+        debug_assert!(!time.is_nan(), "event time is NaN");
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let pos = self.heap.len() as u32;
+        let slot = match self.free.pop() {
+            Some(i) => {
+                self.slots[i as usize] = Slot { time, seq, pos, payload };
+                i
+            }
+            None => {
+                self.slots.push(Slot { time, seq, pos, payload });
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.heap.push(slot);
+        self.sift_up(pos as usize);
+        EventKey { slot, seq }
+    }
+
+    /// Cancels a pending event. Returns false if it already ran or was cancelled.
+    pub fn cancel(&mut self, key: EventKey) -> bool {
+        let Some(s) = self.slots.get(key.slot as usize) else { return false };
+        if s.pos == FREE || s.seq != key.seq {
+            return false;
+        }
+        self.remove_at(s.pos as usize);
+        true
+    }
+
+    /// The time of the next event, if any.
+    pub fn peek_time(&self) -> Option<f64> {
+        self.heap.first().map(|&i| self.slots[i as usize].time)
+    }
+
+    /// Removes and returns the earliest event.
+    pub fn pop(&mut self) -> Option<(f64, E)> {
+        let &top = self.heap.first()?;
+        let s = &self.slots[top as usize];
+        let out = (s.time, s.payload);
+        self.remove_at(0);
+        Some(out)
+    }
+
+    fn remove_at(&mut self, pos: usize) {
+        let slot = self.heap[pos];
+        let last = self.heap.pop().expect("remove_at on a non-empty heap");
+        self.slots[slot as usize].pos = FREE;
+        self.free.push(slot);
+        if pos < self.heap.len() {
+            self.heap[pos] = last;
+            self.slots[last as usize].pos = pos as u32;
+            self.sift_down(pos);
+            self.sift_up(pos);
+        }
+    }
+
+    #[inline]
+    fn less(&self, a: u32, b: u32) -> bool {
+        let (a, b) = (&self.slots[a as usize], &self.slots[b as usize]);
+        match a.time.total_cmp(&b.time) {
+            Ordering::Less => true,
+            Ordering::Greater => false,
+            Ordering::Equal => a.seq < b.seq,
+        }
+    }
+
+    fn sift_up(&mut self, mut pos: usize) {
+        while pos > 0 {
+            let parent = (pos - 1) / 2;
+            if !self.less(self.heap[pos], self.heap[parent]) {
+                break;
+            }
+            self.swap(pos, parent);
+            pos = parent;
+        }
+    }
+
+    fn sift_down(&mut self, mut pos: usize) {
+        let n = self.heap.len();
+        loop {
+            let left = 2 * pos + 1;
+            if left >= n {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < n && self.less(self.heap[right], self.heap[left]) { right } else { left };
+            if !self.less(self.heap[child], self.heap[pos]) {
+                break;
+            }
+            self.swap(pos, child);
+            pos = child;
+        }
+    }
+
+    #[inline]
+    fn swap(&mut self, a: usize, b: usize) {
+        self.heap.swap(a, b);
+        self.slots[self.heap[a] as usize].pos = a as u32;
+        self.slots[self.heap[b] as usize].pos = b as u32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_time_events_pop_in_schedule_order() {
+        let mut q = EventQueue::new();
+        q.schedule(2.0, 'c');
+        q.schedule(1.0, 'a');
+        q.schedule(1.0, 'b');
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, ['a', 'b', 'c']);
+    }
+
+    #[test]
+    fn cancel_removes_only_the_pending_event() {
+        let mut q = EventQueue::new();
+        let a = q.schedule(1.0, 'a');
+        let b = q.schedule(2.0, 'b');
+        assert!(q.cancel(a));
+        assert!(!q.cancel(a), "second cancel is a no-op");
+        assert_eq!(q.pop(), Some((2.0, 'b')));
+        assert!(!q.cancel(b), "popped events cannot be cancelled");
+        // The slot of `a` is reused; its old key must not cancel the new event.
+        let c = q.schedule(3.0, 'c');
+        assert!(!q.cancel(a));
+        assert!(q.cancel(c));
+        assert!(q.is_empty());
+    }
+}

@@ -1,0 +1,183 @@
+//! The report as an aligned text table, variants side by side, for a
+//! terminal or a projector.
+
+use super::{Report, VariantReport};
+use crate::stats::Proportion;
+use crate::units::format_duration;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Formats `x` with `sig` significant digits, without exponent for the
+/// ranges a workshop meets.
+pub fn sig(x: f64, sig: usize) -> String {
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-5..=8).contains(&mag) {
+        return format!("{:.*e}", sig.saturating_sub(1), x);
+    }
+    let decimals = (sig as i32 - 1 - mag).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// An availability as a percentage with enough digits to show its nines.
+pub fn percent_avail(a: f64) -> String {
+    let unavail = 1.0 - a;
+    let decimals = if unavail <= 0.0 { 4 } else { ((-unavail.log10()).floor() as i32 + 1).clamp(2, 8) as usize };
+    format!("{:.*}%", decimals, a * 100.0)
+}
+
+/// A probability, with the rule-of-three bound when it was never observed.
+pub fn probability(p: &Proportion) -> String {
+    if let Some(ub) = p.upper_bound95 {
+        return format!("< {}% (0 of {})", sig(ub * 100.0, 2), p.trials);
+    }
+    if let Some(lb) = p.lower_bound95 {
+        return format!("> {}% ({} of {})", sig(lb * 100.0, 4), p.trials, p.trials);
+    }
+    format!("{}% [{}, {}]", sig(p.estimate * 100.0, 4), sig(p.ci95[0] * 100.0, 4), sig(p.ci95[1] * 100.0, 4))
+}
+
+fn mean_ci(mean: f64, ci: [f64; 2]) -> String {
+    format!("{} [{}, {}]", sig(mean, 3), sig(ci[0].max(0.0), 3), sig(ci[1], 3))
+}
+
+/// One row: a label and a cell per variant.
+struct Row {
+    label: String,
+    cells: Vec<String>,
+}
+
+fn row(label: impl Into<String>, vs: &[VariantReport], f: impl Fn(&VariantReport) -> String) -> Row {
+    Row { label: label.into(), cells: vs.iter().map(f).collect() }
+}
+
+/// Renders the whole report.
+pub fn render(r: &Report) -> String {
+    let vs = &r.variants;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "nines {} · {} ({}, sha256 {}…) · {} trials × {} · seed {}",
+        r.nines_version,
+        r.scenario,
+        r.scenario_file,
+        &r.scenario_sha256[..12],
+        r.trials,
+        format_duration(r.horizon_hours),
+        r.seed
+    );
+    let per_year =
+        if (r.horizon_hours - crate::units::HOURS_PER_YEAR).abs() < 1e-9 { "" } else { " (averaged per year)" };
+    let mut rows = vec![
+        row("", vs, |v| v.name.clone()),
+        row("service", vs, |v| v.service.clone()),
+        Row { label: String::new(), cells: vec![String::new(); vs.len()] },
+        row(format!("downtime h/yr{per_year}: mean [95% CI]"), vs, |v| {
+            mean_ci(v.downtime_hours.mean, v.downtime_hours.ci95)
+        }),
+        row("  p50 / p90 / p99", vs, |v| {
+            let d = &v.downtime_hours;
+            format!("{} / {} / {}", sig(d.p50, 3), sig(d.p90, 3), sig(d.p99, 3))
+        }),
+        row("  worst year", vs, |v| sig(v.downtime_hours.max, 3)),
+        row("availability", vs, |v| percent_avail(v.availability.mean)),
+        row("  nines", vs, |v| match v.availability.nines {
+            Some(n) => format!("{n:.2}"),
+            None => format!("no downtime in {} trials", v.trials),
+        }),
+    ];
+    if vs.iter().any(|v| v.slo.is_some()) {
+        let target = vs.iter().find_map(|v| v.slo.as_ref()).map(|s| s.target).unwrap_or(0.0);
+        rows.push(row(format!("years meeting SLO {}", percent_avail(target)), vs, |v| {
+            v.slo.as_ref().map_or("–".into(), |s| probability(&s.met_probability))
+        }));
+    }
+    rows.extend([
+        row("outages/yr: mean [95% CI]", vs, |v| mean_ci(v.outages_per_year.mean, v.outages_per_year.ci95)),
+        row("outage length h: mean / p50 / p99", vs, |v| {
+            let l = &v.outage_length_hours;
+            if l.count == 0 {
+                "no outage".into()
+            } else {
+                format!("{} / {} / {}", sig(l.mean, 3), sig(l.p50, 3), sig(l.p99, 3))
+            }
+        }),
+        row(format!("no outage in {}", format_duration(r.horizon_hours)), vs, |v| probability(&v.reliability)),
+    ]);
+    // Cause rows: every cause that took any variant down, largest overall first.
+    let mut totals: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for v in vs {
+        for c in &v.causes {
+            *totals.entry((c.kind.clone(), c.name.clone())).or_default() += c.share;
+        }
+    }
+    let mut order: Vec<_> = totals.into_iter().collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if !order.is_empty() {
+        rows.push(row("downtime by cause: h/yr (share)", vs, |_| String::new()));
+        for ((kind, name), _) in &order {
+            rows.push(row(format!("  {kind} {name}"), vs, |v| {
+                v.causes.iter().find(|c| &c.kind == kind && &c.name == name).map_or("–".into(), |c| {
+                    format!("{} ({:.0}%)", sig(c.downtime_hours_per_year, 3), c.share * 100.0)
+                })
+            }));
+        }
+    }
+    rows.push(row("trials / events", vs, |v| format!("{} / {}", v.trials, v.events)));
+
+    let label_w = rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> =
+        (0..vs.len()).map(|i| rows.iter().map(|r| r.cells[i].chars().count()).max().unwrap_or(0)).collect();
+    for r in &rows {
+        let mut line = format!("{:label_w$}", r.label);
+        for (cell, w) in r.cells.iter().zip(&widths) {
+            let _ = write!(line, "   {cell:w$}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let t = &r.timing;
+    let _ = writeln!(
+        out,
+        "quantiles ±{}% · {} s on {} thread{} · {} events/s · {} trials/s",
+        sig(r.quantile_relative_error * 100.0, 2),
+        sig(t.wall_seconds, 3),
+        t.threads,
+        if t.threads == 1 { "" } else { "s" },
+        si(t.events_per_second),
+        si(t.trials_per_second)
+    );
+    out
+}
+
+/// 12345678 → "12.3 M".
+fn si(x: f64) -> String {
+    if x >= 1e9 {
+        format!("{} G", sig(x / 1e9, 3))
+    } else if x >= 1e6 {
+        format!("{} M", sig(x / 1e6, 3))
+    } else if x >= 1e3 {
+        format!("{} k", sig(x / 1e3, 3))
+    } else {
+        sig(x, 3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(sig(0.876, 3), "0.876");
+        assert_eq!(sig(43.8123, 3), "43.8");
+        assert_eq!(sig(0.0004213, 2), "0.00042");
+        assert_eq!(sig(1234.5, 3), "1235");
+        assert_eq!(percent_avail(0.9995), "99.950%");
+        assert_eq!(percent_avail(0.99), "99.00%");
+    }
+}

@@ -1,0 +1,202 @@
+//! The scenario file as written: serde types that mirror the TOML, with
+//! unknown fields rejected. Nothing here is checked beyond its type; the
+//! rules live in `compile`.
+
+#![allow(missing_docs)] // Fields mirror the TOML keys, documented in README.md.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use std::fmt;
+
+/// A whole scenario (one variant, after overrides were merged in).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Name and description for reports.
+    #[serde(default)]
+    pub scenario: RawMeta,
+    /// Horizon, trials, seed.
+    pub simulation: RawSimulation,
+    /// Availability SLO and, later, RTO/RPO.
+    #[serde(default)]
+    pub targets: RawTargets,
+    /// Regions and the zones they contain.
+    #[serde(default)]
+    pub regions: IndexMap<String, RawRegion>,
+    /// Per-zone settings that differ from the region's default.
+    #[serde(default)]
+    pub zones: IndexMap<String, RawZone>,
+    /// Things that fail and get repaired.
+    #[serde(default)]
+    pub components: IndexMap<String, RawComponent>,
+    /// Named structures: when is each service up.
+    #[serde(default)]
+    pub services: IndexMap<String, RawService>,
+}
+
+/// `[scenario]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// `[simulation]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub horizon: String,
+    pub trials: u64,
+    #[serde(default)]
+    pub seed: u64,
+    /// Which service the report is about, when there are several roots.
+    pub service: Option<String>,
+}
+
+/// `[targets]`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargets {
+    pub slo: Option<String>,
+}
+
+/// `[regions.NAME]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegion {
+    pub zones: Vec<String>,
+    /// Outages of the whole region.
+    pub outage: Option<RawOutage>,
+    /// Default outage process of each of its zones.
+    pub zone_outage: Option<RawOutage>,
+}
+
+/// `[zones.NAME]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawZone {
+    /// This zone's outage process, replacing the region's `zone_outage`.
+    pub outage: Option<RawOutage>,
+}
+
+/// An outage process: up for an exponential time (`rate` or `mtbf`), then
+/// down for `duration`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutage {
+    pub rate: Option<String>,
+    pub mtbf: Option<String>,
+    pub duration: DistSpec,
+}
+
+/// `[components.NAME]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComponent {
+    pub description: Option<String>,
+    pub count: Option<i64>,
+    pub zone: Option<String>,
+    pub zones: Option<Vec<String>>,
+    pub region: Option<String>,
+    pub mttf: Option<String>,
+    pub afr: Option<String>,
+    pub failure: Option<DistSpec>,
+    pub mttr: Option<String>,
+    pub repair: Option<DistSpec>,
+}
+
+/// `[services.NAME]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    pub description: Option<String>,
+    pub up_when: RawExpr,
+}
+
+/// A distribution: a bare duration string (fixed) or a table with `type`.
+#[derive(Debug)]
+pub enum DistSpec {
+    Fixed(String),
+    Table(Box<RawDist>),
+}
+
+/// The table form of a distribution; which fields apply depends on `type`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub mean: Option<String>,
+    pub rate: Option<String>,
+    pub afr: Option<String>,
+    pub shape: Option<f64>,
+    pub scale: Option<String>,
+    pub median: Option<String>,
+    pub p90: Option<String>,
+    pub p95: Option<String>,
+    pub p99: Option<String>,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub value: Option<String>,
+    pub samples: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for DistSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DistSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration like \"4h\" or a table like { type = \"exponential\", mean = \"10h\" }")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<DistSpec, E> {
+                Ok(DistSpec::Fixed(s.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DistSpec, A::Error> {
+                RawDist::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| DistSpec::Table(Box::new(t)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A structure expression: the name of a component or service, or a gate
+/// over a list of expressions.
+#[derive(Debug)]
+pub enum RawExpr {
+    Ref(String),
+    Gate(RawGate),
+}
+
+/// `{ all = [...] }`, `{ any = [...] }` or `{ at_least = K, of = [...] }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGate {
+    pub all: Option<Vec<RawExpr>>,
+    pub any: Option<Vec<RawExpr>>,
+    pub at_least: Option<i64>,
+    pub of: Option<Vec<RawExpr>>,
+}
+
+impl<'de> Deserialize<'de> for RawExpr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawExpr;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a component or service name, or a table { all = [...] }, { any = [...] } or { at_least = K, of = [...] }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RawExpr, E> {
+                Ok(RawExpr::Ref(s.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawExpr, A::Error> {
+                RawGate::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawExpr::Gate)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

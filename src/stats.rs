@@ -1,0 +1,273 @@
+//! Streaming, mergeable statistics: what the trials of one variant add up to,
+//! in memory that does not grow with the number of trials.
+//!
+//! Accumulators are filled chunk by chunk and merged in chunk order, so the
+//! floating-point sums (and hence every printed digit) are the same whatever
+//! the number of threads. Quantiles come from a DDSketch with a stated
+//! relative error; means and their confidence intervals are exact.
+
+use serde::Serialize;
+use sketches_ddsketch::{Config, DDSketch};
+
+/// Relative accuracy of every reported quantile (0.5%).
+pub const QUANTILE_RELATIVE_ERROR: f64 = 0.005;
+
+/// z for a two-sided 95% interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// Count, mean and sum of squared deviations (Welford), mergeable (Chan).
+#[derive(Clone, Debug, Default)]
+pub struct Moments {
+    n: u64,
+    mean: f64,
+    m2: f64,
+    max: f64,
+}
+
+impl Moments {
+    /// Adds one observation.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+        if self.n == 1 || x > self.max {
+            self.max = x;
+        }
+    }
+
+    /// Adds another accumulator's observations (order matters for the last
+    /// bits, so callers merge in a fixed order).
+    pub fn merge(&mut self, o: &Moments) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = o.clone();
+            return;
+        }
+        let n = self.n + o.n;
+        let d = o.mean - self.mean;
+        self.mean += d * o.n as f64 / n as f64;
+        self.m2 += o.m2 + d * d * (self.n as f64 * o.n as f64 / n as f64);
+        self.max = self.max.max(o.max);
+        self.n = n;
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Sample mean (0 when empty).
+    pub fn mean(&self) -> f64 {
+        self.mean
+    }
+
+    /// Largest observation (0 when empty).
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// Sample standard deviation.
+    pub fn std_dev(&self) -> f64 {
+        if self.n < 2 { 0.0 } else { (self.m2 / (self.n - 1) as f64).sqrt() }
+    }
+
+    /// Standard error of the mean.
+    pub fn std_error(&self) -> f64 {
+        if self.n == 0 { 0.0 } else { self.std_dev() / (self.n as f64).sqrt() }
+    }
+
+    /// Normal-approximation 95% interval of the mean (many trials make the
+    /// mean's sampling distribution normal even for skewed downtime).
+    pub fn ci95(&self) -> [f64; 2] {
+        let h = Z95 * self.std_error();
+        [self.mean - h, self.mean + h]
+    }
+}
+
+/// Quantiles with relative error [`QUANTILE_RELATIVE_ERROR`]; zeros are
+/// counted exactly (most trial-years of a good design have no downtime).
+#[derive(Clone)]
+pub struct Quantiles(DDSketch);
+
+impl std::fmt::Debug for Quantiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Quantiles").field("count", &self.0.count()).finish()
+    }
+}
+
+impl Default for Quantiles {
+    fn default() -> Self {
+        Quantiles(DDSketch::new(Config::new(QUANTILE_RELATIVE_ERROR, 4096, 1e-12)))
+    }
+}
+
+impl Quantiles {
+    /// Adds one observation (must be ≥ 0).
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.0.add(x);
+    }
+
+    /// Adds another sketch's observations.
+    pub fn merge(&mut self, o: &Quantiles) {
+        self.0.merge(&o.0).expect("all sketches share one configuration");
+    }
+
+    /// The q-quantile (0 when empty).
+    pub fn quantile(&self, q: f64) -> f64 {
+        self.0.quantile(q).ok().flatten().unwrap_or(0.0)
+    }
+}
+
+/// A probability estimated from `hits` out of `trials`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Proportion {
+    /// Trials in which the event happened.
+    pub observed: u64,
+    /// Trials.
+    pub trials: u64,
+    /// observed / trials.
+    pub estimate: f64,
+    /// Wilson score 95% interval.
+    pub ci95: [f64; 2],
+    /// When observed is 0: the one-sided 95% upper bound 1 − 0.05^(1/n)
+    /// (≈ 3/n, "the rule of three"); the estimate 0 alone would claim too much.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upper_bound95: Option<f64>,
+    /// When observed equals trials: the one-sided 95% lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_bound95: Option<f64>,
+}
+
+impl Proportion {
+    /// Estimates a probability with its interval.
+    pub fn new(observed: u64, trials: u64) -> Self {
+        let n = trials.max(1) as f64;
+        let p = observed as f64 / n;
+        let z2 = Z95 * Z95;
+        let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+        let half = Z95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+        let bound = 1.0 - 0.05f64.powf(1.0 / n);
+        Proportion {
+            observed,
+            trials,
+            estimate: p,
+            ci95: [(centre - half).max(0.0), (centre + half).min(1.0)],
+            upper_bound95: (observed == 0).then_some(bound),
+            lower_bound95: (observed == trials && trials > 0).then_some(1.0 - bound),
+        }
+    }
+}
+
+/// Everything the trials of one variant add up to.
+#[derive(Clone, Debug, Default)]
+pub struct VariantStats {
+    /// Trials recorded.
+    pub trials: u64,
+    /// Events processed.
+    pub events: u64,
+    /// Downtime per trial, hours per year.
+    pub downtime: Moments,
+    /// Its quantiles.
+    pub downtime_q: Quantiles,
+    /// Outages per trial, per year.
+    pub outages: Moments,
+    /// Length of each outage, hours (clipped at the horizon).
+    pub outage_len: Moments,
+    /// Its quantiles.
+    pub outage_len_q: Quantiles,
+    /// Trials without any outage.
+    pub no_outage: u64,
+    /// Trials whose availability met the SLO.
+    pub slo_met: u64,
+    /// Downtime hours per cause (summed over trials).
+    pub cause_hours: Vec<f64>,
+    /// Outages per cause (summed over trials).
+    pub cause_outages: Vec<u64>,
+}
+
+impl VariantStats {
+    /// Empty statistics for a model with `causes` causes.
+    pub fn new(causes: usize) -> Self {
+        VariantStats { cause_hours: vec![0.0; causes], cause_outages: vec![0; causes], ..Default::default() }
+    }
+
+    /// Adds another accumulator (chunk) after this one.
+    pub fn merge(&mut self, o: &VariantStats) {
+        self.trials += o.trials;
+        self.events += o.events;
+        self.downtime.merge(&o.downtime);
+        self.downtime_q.merge(&o.downtime_q);
+        self.outages.merge(&o.outages);
+        self.outage_len.merge(&o.outage_len);
+        self.outage_len_q.merge(&o.outage_len_q);
+        self.no_outage += o.no_outage;
+        self.slo_met += o.slo_met;
+        for (a, b) in self.cause_hours.iter_mut().zip(&o.cause_hours) {
+            *a += b;
+        }
+        for (a, b) in self.cause_outages.iter_mut().zip(&o.cause_outages) {
+            *a += b;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn merged_moments_equal_sequential() {
+        let xs: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64 / 10.0).collect();
+        let mut all = Moments::default();
+        xs.iter().for_each(|&x| all.add(x));
+        let (mut a, mut b) = (Moments::default(), Moments::default());
+        xs[..300].iter().for_each(|&x| a.add(x));
+        xs[300..].iter().for_each(|&x| b.add(x));
+        a.merge(&b);
+        assert_eq!(a.count(), 1000);
+        assert_relative_eq!(a.mean(), all.mean(), max_relative = 1e-12);
+        assert_relative_eq!(a.std_dev(), all.std_dev(), max_relative = 1e-12);
+        assert_eq!(a.max(), all.max());
+    }
+
+    #[test]
+    fn zero_hits_give_rule_of_three_bound() {
+        let p = Proportion::new(0, 1000);
+        assert_eq!(p.estimate, 0.0);
+        let ub = p.upper_bound95.unwrap();
+        assert!((ub - 3.0 / 1000.0).abs() < 1e-4, "{ub}");
+        assert!(Proportion::new(1000, 1000).lower_bound95.is_some());
+    }
+
+    #[test]
+    fn wilson_interval_contains_estimate() {
+        let p = Proportion::new(30, 100);
+        assert!(p.ci95[0] < 0.3 && 0.3 < p.ci95[1]);
+        assert_relative_eq!(p.ci95[0], 0.2189, epsilon = 1e-3);
+        assert_relative_eq!(p.ci95[1], 0.3958, epsilon = 1e-3);
+    }
+
+    #[test]
+    fn quantiles_are_within_stated_error() {
+        let mut q = Quantiles::default();
+        for i in 1..=10_000 {
+            q.add(i as f64);
+        }
+        let p50 = q.quantile(0.5);
+        assert!((p50 - 5000.0).abs() / 5000.0 < QUANTILE_RELATIVE_ERROR * 1.01, "{p50}");
+        let mut z = Quantiles::default();
+        for _ in 0..90 {
+            z.add(0.0);
+        }
+        for _ in 0..10 {
+            z.add(5.0);
+        }
+        assert_eq!(z.quantile(0.5), 0.0);
+    }
+}

@@ -1,0 +1,159 @@
+//! Human units in scenario files: durations (`"90s"`, `"2.5d"`, `"1y"`),
+//! rates (`"0.2/y"`, `"3/month"`) and percentages (`"99.95%"`).
+//!
+//! Time inside nines is always a count of hours (`f64`). A year is 8760 h
+//! (365 days), the convention behind "99.5% ≈ 43.8 h of downtime a year";
+//! a month is a twelfth of that (730 h).
+
+/// Hours in one year (365 days): the unit of every "per year" figure.
+pub const HOURS_PER_YEAR: f64 = 8760.0;
+/// Hours in one month (a twelfth of a year).
+pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
+
+/// Hours per unit of each accepted duration suffix.
+const DURATION_UNITS: &[(&str, f64)] = &[
+    ("ms", 1.0 / 3_600_000.0),
+    ("s", 1.0 / 3600.0),
+    ("sec", 1.0 / 3600.0),
+    ("m", 1.0 / 60.0),
+    ("min", 1.0 / 60.0),
+    ("h", 1.0),
+    ("hr", 1.0),
+    ("d", 24.0),
+    ("day", 24.0),
+    ("days", 24.0),
+    ("w", 168.0),
+    ("week", 168.0),
+    ("weeks", 168.0),
+    ("mo", HOURS_PER_MONTH),
+    ("month", HOURS_PER_MONTH),
+    ("months", HOURS_PER_MONTH),
+    ("y", HOURS_PER_YEAR),
+    ("yr", HOURS_PER_YEAR),
+    ("year", HOURS_PER_YEAR),
+    ("years", HOURS_PER_YEAR),
+];
+
+/// The accepted duration suffixes, for error messages.
+pub const DURATION_HINT: &str =
+    "a duration like \"90s\", \"15m\", \"4h\", \"2.5d\", \"2w\" or \"1y\" (units: ms s m h d w mo y)";
+
+/// Splits `"2.5d"` into the number and its suffix, or says why it cannot.
+fn split_number(text: &str) -> Option<(f64, &str)> {
+    let t = text.trim();
+    // No unit starts with "e", so an exponent ("1e3h") needs no special case.
+    let end = t.find(|c: char| !(c.is_ascii_digit() || "+-._eE".contains(c))).unwrap_or(t.len());
+    let number: f64 = t[..end].replace('_', "").parse().ok()?;
+    Some((number, t[end..].trim()))
+}
+
+/// Parses a duration into hours. Zero and negative values parse; callers
+/// decide whether they are allowed, so the message can name the rule.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let (number, unit) = split_number(text).ok_or_else(|| format!("expected {DURATION_HINT} (got {text:?})"))?;
+    if unit.is_empty() {
+        return Err(format!("{text:?} has no unit: expected {DURATION_HINT}"));
+    }
+    let factor = DURATION_UNITS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(unit))
+        .map(|&(_, f)| f)
+        .ok_or_else(|| format!("unknown time unit {unit:?} in {text:?}: expected {DURATION_HINT}"))?;
+    if !number.is_finite() {
+        return Err(format!("expected a finite number in {text:?}"));
+    }
+    Ok(number * factor)
+}
+
+/// Parses a rate (`"0.2/y"`, `"3/month"`, `"1/1000h"`) into events per hour.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let hint = "a rate like \"0.2/y\", \"3/month\" or \"1/1000h\"";
+    let (count, per) = text.split_once('/').ok_or_else(|| format!("expected {hint} (got {text:?})"))?;
+    let (n, rest) = split_number(count).ok_or_else(|| format!("expected {hint} (got {text:?})"))?;
+    if !rest.is_empty() || !n.is_finite() {
+        return Err(format!("expected {hint} (got {text:?})"));
+    }
+    let per = per.trim();
+    // "/y" means "per one year": allow the number to be left out.
+    let period = if per.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        parse_duration(per)?
+    } else {
+        parse_duration(&format!("1{per}"))?
+    };
+    if period <= 0.0 {
+        return Err(format!("the period of {text:?} must be positive"));
+    }
+    Ok(n / period)
+}
+
+/// Parses `"99.95%"` into a fraction (0.9995).
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    let hint = "a percentage like \"99.95%\"";
+    let body = text.trim().strip_suffix('%').ok_or_else(|| format!("expected {hint} (got {text:?})"))?;
+    let (n, rest) = split_number(body).ok_or_else(|| format!("expected {hint} (got {text:?})"))?;
+    if !rest.is_empty() || !n.is_finite() {
+        return Err(format!("expected {hint} (got {text:?})"));
+    }
+    Ok(n / 100.0)
+}
+
+/// Formats hours back into the largest unit that reads naturally.
+pub fn format_duration(hours: f64) -> String {
+    let (value, unit) = if hours >= HOURS_PER_YEAR && (hours / HOURS_PER_YEAR).fract() == 0.0 {
+        (hours / HOURS_PER_YEAR, "y")
+    } else if hours >= 48.0 {
+        (hours / 24.0, "d")
+    } else if hours >= 1.0 {
+        (hours, "h")
+    } else if hours >= 1.0 / 60.0 {
+        (hours * 60.0, "m")
+    } else {
+        (hours * 3600.0, "s")
+    };
+    let text = format!("{value:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}{unit}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn durations() {
+        assert_relative_eq!(parse_duration("90s").unwrap(), 0.025);
+        assert_relative_eq!(parse_duration("15m").unwrap(), 0.25);
+        assert_relative_eq!(parse_duration("4h").unwrap(), 4.0);
+        assert_relative_eq!(parse_duration("2.5d").unwrap(), 60.0);
+        assert_relative_eq!(parse_duration("1y").unwrap(), 8760.0);
+        assert_relative_eq!(parse_duration("8760h").unwrap(), 8760.0);
+        assert_relative_eq!(parse_duration("1e3h").unwrap(), 1000.0);
+        assert_relative_eq!(parse_duration("1_000 h").unwrap(), 1000.0);
+        assert_relative_eq!(parse_duration("-3h").unwrap(), -3.0);
+        assert!(parse_duration("4").is_err());
+        assert!(parse_duration("4 parsecs").is_err());
+        assert!(parse_duration("h").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn rates_and_percentages() {
+        assert_relative_eq!(parse_rate("0.2/y").unwrap(), 0.2 / 8760.0);
+        assert_relative_eq!(parse_rate("1/1000h").unwrap(), 0.001);
+        assert_relative_eq!(parse_rate("3 / month").unwrap(), 3.0 / 730.0);
+        assert!(parse_rate("0.2").is_err());
+        assert!(parse_rate("1/0h").is_err());
+        assert_relative_eq!(parse_percent("99.95%").unwrap(), 0.9995);
+        assert_relative_eq!(parse_percent("1.5%").unwrap(), 0.015);
+        assert!(parse_percent("99.9").is_err());
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(format_duration(8760.0), "1y");
+        assert_eq!(format_duration(10.0), "10h");
+        assert_eq!(format_duration(0.5), "30m");
+        assert_eq!(format_duration(72.0), "3d");
+    }
+}
