@@ -72,10 +72,30 @@ pub struct TrialSummary {
     pub events: u64,
 }
 
+/// Something that happened in a trial, for timelines ("a year in the life").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Happening {
+    /// Unit failed.
+    Failed(u32),
+    /// Unit repaired.
+    Repaired(u32),
+    /// Zone outage began.
+    ZoneDown(u32),
+    /// Zone outage ended.
+    ZoneUp(u32),
+    /// Region outage began.
+    RegionDown(u32),
+    /// Region outage ended.
+    RegionUp(u32),
+}
+
 /// Receives what happens during a trial (the accumulator, or a timeline).
 pub trait Observer {
     /// An outage of `length` hours starting at `start`, caused by `cause`.
     fn outage(&mut self, start: f64, length: f64, cause: u32);
+    /// Every event, in order; the statistics ignore these.
+    #[inline]
+    fn happened(&mut self, _time: f64, _what: Happening) {}
 }
 
 impl Observer for VariantStats {
@@ -134,6 +154,17 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     let mut down_cause = 0;
     while let Some((t, ev)) = s.queue.pop() {
         summary.events += 1;
+        obs.happened(
+            t,
+            match ev {
+                Event::Fail(u) => Happening::Failed(u),
+                Event::Repair(u) => Happening::Repaired(u),
+                Event::ZoneDown(z) => Happening::ZoneDown(z),
+                Event::ZoneUp(z) => Happening::ZoneUp(z),
+                Event::RegionDown(r) => Happening::RegionDown(r),
+                Event::RegionUp(r) => Happening::RegionUp(r),
+            },
+        );
         let cause = match ev {
             Event::Fail(u) => {
                 set_unit(model, s, u, true);

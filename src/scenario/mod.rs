@@ -276,6 +276,11 @@ fn friendly(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field ") {
         return format!("missing required field {rest}");
     }
+    for (rust, plain) in [("expected i64", "expected a whole number"), ("expected u64", "expected a whole number ≥ 0"), ("expected f64", "expected a number")] {
+        if let Some(head) = message.strip_suffix(rust) {
+            return format!("{head}{plain}");
+        }
+    }
     if message.starts_with("invalid type") && message.contains("expected a string") {
         return format!(
             "{message} (durations, rates and percentages are strings with a unit, like \"4h\", \"0.2/y\", \"99.9%\")"
