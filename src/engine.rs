@@ -279,8 +279,14 @@ pub const CHUNK_TRIALS: u64 = 512;
 /// Chunks simulated between two merges: bounds memory whatever the trials.
 const CHUNKS_PER_BATCH: u64 = 64;
 
-/// Runs trials `range` of `model` into one accumulator.
-pub fn run_chunk(model: &Model, range: std::ops::Range<u64>, scratch: &mut Scratch) -> VariantStats {
+/// Runs trials `range` of `model` into one accumulator; with `trials`,
+/// also keeps each trial's summary (for per-trial exports).
+pub fn run_chunk(
+    model: &Model,
+    range: std::ops::Range<u64>,
+    scratch: &mut Scratch,
+    mut trials: Option<&mut Vec<TrialSummary>>,
+) -> VariantStats {
     let mut acc = VariantStats::new(model.causes.len());
     let years = model.horizon_years();
     for trial in range {
@@ -299,6 +305,9 @@ pub fn run_chunk(model: &Model, range: std::ops::Range<u64>, scratch: &mut Scrat
                 acc.slo_met += 1;
             }
         }
+        if let Some(v) = trials.as_deref_mut() {
+            v.push(t);
+        }
     }
     acc
 }
@@ -306,26 +315,41 @@ pub fn run_chunk(model: &Model, range: std::ops::Range<u64>, scratch: &mut Scrat
 /// Runs all trials of `model` on the current rayon pool; `progress` is
 /// called with the number of trials done after each batch.
 pub fn run(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> VariantStats {
+    run_keeping_trials(model, progress, false).0
+}
+
+/// Like [`run`], and with `keep` also returns every trial's summary in
+/// trial order (memory grows with trials: for exports only).
+pub fn run_keeping_trials(
+    model: &Model,
+    progress: &(dyn Fn(u64) + Sync),
+    keep: bool,
+) -> (VariantStats, Vec<TrialSummary>) {
     let chunks = model.trials.div_ceil(CHUNK_TRIALS);
     let mut total = VariantStats::new(model.causes.len());
+    let mut kept = Vec::new();
     let mut first = 0;
     while first < chunks {
         let last = (first + CHUNKS_PER_BATCH).min(chunks);
-        let parts: Vec<VariantStats> = (first..last)
+        let parts: Vec<(VariantStats, Vec<TrialSummary>)> = (first..last)
             .into_par_iter()
             .map_init(
                 || Scratch::new(model),
                 |scratch, c| {
                     let start = c * CHUNK_TRIALS;
-                    run_chunk(model, start..(start + CHUNK_TRIALS).min(model.trials), scratch)
+                    let mut trials = Vec::new();
+                    let range = start..(start + CHUNK_TRIALS).min(model.trials);
+                    let stats = run_chunk(model, range, scratch, keep.then_some(&mut trials));
+                    (stats, trials)
                 },
             )
             .collect();
-        for p in &parts {
-            total.merge(p);
+        for (stats, trials) in parts {
+            total.merge(&stats);
+            kept.extend(trials);
         }
         progress(total.trials);
         first = last;
     }
-    total
+    (total, kept)
 }
