@@ -14,10 +14,12 @@
 //! Trials are grouped into fixed chunks whose results are merged in chunk
 //! order, so the output does not depend on the number of threads.
 
-use crate::model::Model;
+use crate::model::{Model, NONE};
 use crate::queue::EventQueue;
 use crate::rng::{SimRng, stream};
 use crate::stats::VariantStats;
+use crate::units::HOURS_PER_MONTH;
+use rand::RngExt;
 use rayon::prelude::*;
 
 /// What can happen in a trial. Indices refer to the model's vectors.
@@ -42,6 +44,52 @@ pub struct Scratch {
     gate_up: Vec<bool>,
     queue: EventQueue<Event>,
     stack: Vec<u32>,
+    zone_destroy_rng: Vec<SimRng>,
+    region_destroy_rng: Vec<SimRng>,
+    buckets: BucketScratch,
+}
+
+/// Per-trial bookkeeping of bucket availability, SLA months and data loss.
+struct BucketScratch {
+    /// Start of the current unavailability, or NaN while available.
+    down_since: Vec<f64>,
+    /// Start of the current own (storage-class) outage, or NaN.
+    own_since: Vec<f64>,
+    down_total: Vec<f64>,
+    own_total: Vec<f64>,
+    /// Unavailable hours per bucket and month (`bucket * months + month`).
+    month_down: Vec<f64>,
+    lost: Vec<bool>,
+    months: usize,
+}
+
+impl BucketScratch {
+    fn reset(&mut self) {
+        self.down_since.fill(f64::NAN);
+        self.own_since.fill(f64::NAN);
+        self.down_total.fill(0.0);
+        self.own_total.fill(0.0);
+        self.month_down.fill(0.0);
+        self.lost.fill(false);
+    }
+
+    /// Adds the unavailability `[from, to)` of bucket `b`, split by month.
+    fn add_down(&mut self, b: usize, from: f64, to: f64) {
+        self.down_total[b] += to - from;
+        if self.months == 0 {
+            return;
+        }
+        let mut t = from;
+        while t < to {
+            let m = (t / HOURS_PER_MONTH) as usize;
+            if m >= self.months {
+                break;
+            }
+            let end = to.min((m + 1) as f64 * HOURS_PER_MONTH);
+            self.month_down[b * self.months + m] += end - t;
+            t = end;
+        }
+    }
 }
 
 impl Scratch {
@@ -57,6 +105,17 @@ impl Scratch {
             gate_up: vec![true; model.gates.len()],
             queue: EventQueue::new(),
             stack: Vec::new(),
+            zone_destroy_rng: vec![stream(0, 0, 0); model.zones.len()],
+            region_destroy_rng: vec![stream(0, 0, 0); model.regions.len()],
+            buckets: BucketScratch {
+                down_since: vec![f64::NAN; model.buckets.len()],
+                own_since: vec![f64::NAN; model.buckets.len()],
+                down_total: vec![0.0; model.buckets.len()],
+                own_total: vec![0.0; model.buckets.len()],
+                month_down: vec![0.0; model.buckets.len() * model.months as usize],
+                lost: vec![false; model.buckets.len()],
+                months: model.months as usize,
+            },
         }
     }
 }
@@ -87,6 +146,10 @@ pub enum Happening {
     RegionDown(u32),
     /// Region outage ended.
     RegionUp(u32),
+    /// A zone outage destroyed the data kept only in that zone.
+    ZoneDestroyed(u32),
+    /// A region outage destroyed the data kept in that region.
+    RegionDestroyed(u32),
 }
 
 /// Receives what happens during a trial (the accumulator, or a timeline).
@@ -114,6 +177,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     let seed = model.seed;
     s.queue.clear();
     s.unit_down.fill(0);
+    s.buckets.reset();
     for (g, gate) in model.gates.iter().enumerate() {
         s.gate_up_count[g] = gate.children.len() as u32;
         s.gate_up[g] = true;
@@ -129,6 +193,9 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     }
     for (z, zone) in model.zones.iter().enumerate() {
         if let Some(o) = &zone.outage {
+            if o.destroy_p > 0.0 {
+                s.zone_destroy_rng[z] = stream(seed, trial, o.destroy_stream);
+            }
             let rng = &mut s.zone_rng[z];
             *rng = stream(seed, trial, zone.stream);
             let t = model.dists[o.between as usize].sample(rng);
@@ -139,6 +206,9 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     }
     for (r, region) in model.regions.iter().enumerate() {
         if let Some(o) = &region.outage {
+            if o.destroy_p > 0.0 {
+                s.region_destroy_rng[r] = stream(seed, trial, o.destroy_stream);
+            }
             let rng = &mut s.region_rng[r];
             *rng = stream(seed, trial, region.stream);
             let t = model.dists[o.between as usize].sample(rng);
@@ -167,7 +237,11 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
         );
         let cause = match ev {
             Event::Fail(u) => {
-                set_unit(model, s, u, true);
+                set_unit(model, s, u, true, t);
+                let b = model.unit_bucket[u as usize];
+                if b != NONE {
+                    s.buckets.own_since[b as usize] = t;
+                }
                 let unit = &model.units[u as usize];
                 let ttr = &model.dists[model.components[unit.component as usize].repair as usize];
                 let next = t + ttr.sample(&mut s.unit_rng[u as usize]);
@@ -177,7 +251,13 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
                 model.component_cause(u)
             }
             Event::Repair(u) => {
-                set_unit(model, s, u, false);
+                set_unit(model, s, u, false, t);
+                let b = model.unit_bucket[u as usize];
+                if b != NONE {
+                    let b = b as usize;
+                    s.buckets.own_total[b] += t - s.buckets.own_since[b];
+                    s.buckets.own_since[b] = f64::NAN;
+                }
                 let unit = &model.units[u as usize];
                 let ttf = &model.dists[model.components[unit.component as usize].failure as usize];
                 let next = t + ttf.sample(&mut s.unit_rng[u as usize]);
@@ -189,9 +269,18 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
             Event::ZoneDown(z) | Event::ZoneUp(z) => {
                 let down = matches!(ev, Event::ZoneDown(_));
                 for &u in model.zone_units.get(z) {
-                    set_unit(model, s, u, down);
+                    set_unit(model, s, u, down, t);
                 }
                 let o = model.zones[z as usize].outage.as_ref().expect("scheduled only with an outage process");
+                if down && o.destroy_p > 0.0 && s.zone_destroy_rng[z as usize].random::<f64>() < o.destroy_p {
+                    obs.happened(t, Happening::ZoneDestroyed(z));
+                    for &u in model.zone_units.get(z) {
+                        let b = model.unit_bucket[u as usize];
+                        if b != NONE && model.buckets[b as usize].class.single_az() {
+                            s.buckets.lost[b as usize] = true;
+                        }
+                    }
+                }
                 let d = if down { o.duration } else { o.between };
                 let next = t + model.dists[d as usize].sample(&mut s.zone_rng[z as usize]);
                 if next <= horizon {
@@ -202,9 +291,18 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
             Event::RegionDown(r) | Event::RegionUp(r) => {
                 let down = matches!(ev, Event::RegionDown(_));
                 for &u in model.region_units.get(r) {
-                    set_unit(model, s, u, down);
+                    set_unit(model, s, u, down, t);
                 }
                 let o = model.regions[r as usize].outage.as_ref().expect("scheduled only with an outage process");
+                if down && o.destroy_p > 0.0 && s.region_destroy_rng[r as usize].random::<f64>() < o.destroy_p {
+                    obs.happened(t, Happening::RegionDestroyed(r));
+                    for &u in model.region_units.get(r) {
+                        let b = model.unit_bucket[u as usize];
+                        if b != NONE {
+                            s.buckets.lost[b as usize] = true;
+                        }
+                    }
+                }
                 let d = if down { o.duration } else { o.between };
                 let next = t + model.dists[d as usize].sample(&mut s.region_rng[r as usize]);
                 if next <= horizon {
@@ -228,13 +326,23 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
         summary.downtime += horizon - down_since;
         obs.outage(down_since, horizon - down_since, down_cause);
     }
+    for b in 0..model.buckets.len() {
+        let since = s.buckets.down_since[b];
+        if !since.is_nan() {
+            s.buckets.add_down(b, since, horizon);
+        }
+        let own = s.buckets.own_since[b];
+        if !own.is_nan() {
+            s.buckets.own_total[b] += horizon - own;
+        }
+    }
     summary
 }
 
 /// Adds (`down`) or removes one reason for unit `u` to be out of service and
 /// pushes a resulting state change up the structure.
 #[inline]
-fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool) {
+fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool, t: f64) {
     let c = &mut s.unit_down[u as usize];
     let was_up = *c == 0;
     if down {
@@ -245,6 +353,17 @@ fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool) {
     let is_up = *c == 0;
     if was_up == is_up {
         return;
+    }
+    let b = model.unit_bucket[u as usize];
+    if b != NONE {
+        let b = b as usize;
+        if is_up {
+            let since = s.buckets.down_since[b];
+            s.buckets.add_down(b, since, t);
+            s.buckets.down_since[b] = f64::NAN;
+        } else {
+            s.buckets.down_since[b] = t;
+        }
     }
     for &g in model.unit_parents.get(u) {
         child_changed(model, s, g, is_up);
@@ -287,7 +406,7 @@ pub fn run_chunk(
     scratch: &mut Scratch,
     mut trials: Option<&mut Vec<TrialSummary>>,
 ) -> VariantStats {
-    let mut acc = VariantStats::new(model.causes.len());
+    let mut acc = VariantStats::new(model);
     let years = model.horizon_years();
     for trial in range {
         let t = run_trial(model, trial, scratch, &mut acc);
@@ -305,11 +424,38 @@ pub fn run_chunk(
                 acc.slo_met += 1;
             }
         }
+        record_buckets(model, &scratch.buckets, &mut acc, years);
         if let Some(v) = trials.as_deref_mut() {
             v.push(t);
         }
     }
     acc
+}
+
+/// Adds one trial's bucket figures to the accumulator.
+fn record_buckets(model: &Model, sc: &BucketScratch, acc: &mut VariantStats, years: f64) {
+    for (b, bucket) in model.buckets.iter().enumerate() {
+        let st = &mut acc.buckets[b];
+        let total = sc.down_total[b];
+        let own = sc.own_total[b];
+        st.downtime.add(total / years);
+        st.own.add(own / years);
+        st.infra.add((total - own).max(0.0) / years);
+        let mut credit_pct = 0.0;
+        for m in 0..sc.months {
+            let uptime = 1.0 - sc.month_down[b * sc.months + m] / HOURS_PER_MONTH;
+            if let Some(i) = bucket.class.credit_tier(uptime) {
+                st.credit_months[i] += 1;
+                credit_pct += bucket.class.sla_credit_tiers.tiers[i][2];
+            }
+        }
+        st.months += sc.months as u64;
+        st.credit_usd.add(credit_pct / 100.0 * bucket.monthly_usd() / years);
+        if sc.lost[b] {
+            st.lost_trials += 1;
+        }
+        st.bytes_lost.add(if sc.lost[b] { bucket.size_bytes / years } else { 0.0 });
+    }
 }
 
 /// Runs all trials of `model` on the current rayon pool; `progress` is
@@ -326,7 +472,7 @@ pub fn run_keeping_trials(
     keep: bool,
 ) -> (VariantStats, Vec<TrialSummary>) {
     let chunks = model.trials.div_ceil(CHUNK_TRIALS);
-    let mut total = VariantStats::new(model.causes.len());
+    let mut total = VariantStats::new(model);
     let mut kept = Vec::new();
     let mut first = 0;
     while first < chunks {

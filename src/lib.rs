@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod presets;
 pub mod queue;
 pub mod report;
 pub mod rng;

@@ -9,6 +9,7 @@
 //! instead of re-evaluating the tree.
 
 use crate::dist::Dist;
+use crate::presets::storage::StorageClass;
 use std::fmt;
 
 /// No zone or region.
@@ -79,6 +80,12 @@ pub struct OutageProcess {
     pub between: u32,
     /// Index into `Model::dists`: length of an outage.
     pub duration: u32,
+    /// Probability that one outage destroys the data kept only in the zone
+    /// (or, for a region, in the region); 0 for none.
+    pub destroy_p: f64,
+    /// Random-stream key of the destruction draws (kept apart so adding
+    /// destruction leaves the outage times unchanged).
+    pub destroy_stream: u64,
 }
 
 /// An availability zone.
@@ -128,6 +135,42 @@ pub struct Gate {
     pub children: Vec<Node>,
 }
 
+/// An object-storage bucket: a unit whose own outages are the storage
+/// class's, calibrated to its designed availability.
+#[derive(Clone, Debug)]
+pub struct Bucket {
+    /// Name in the scenario.
+    pub name: String,
+    /// Its storage class.
+    pub class: &'static StorageClass,
+    /// The unit that carries its availability.
+    pub unit: u32,
+    /// Stored bytes.
+    pub size_bytes: f64,
+    /// Stored objects.
+    pub objects: u64,
+    /// Availability its own outage process is calibrated to.
+    pub availability: f64,
+    /// Storage price, USD per GB-month.
+    pub price_per_gb_month: f64,
+}
+
+impl Bucket {
+    /// Monthly storage bill, USD (GB = 10⁹ bytes).
+    pub fn monthly_usd(&self) -> f64 {
+        self.size_bytes / 1e9 * self.price_per_gb_month
+    }
+}
+
+/// One line of a variant's monthly bill.
+#[derive(Clone, Debug)]
+pub struct CostItem {
+    /// What is paid for.
+    pub name: String,
+    /// USD per month.
+    pub monthly_usd: f64,
+}
+
 /// What took the service down, for the downtime-by-cause breakdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CauseKind {
@@ -137,6 +180,8 @@ pub enum CauseKind {
     Zone,
     /// Its region had an outage.
     Region,
+    /// A storage class's own outage.
+    Bucket,
 }
 
 impl fmt::Display for CauseKind {
@@ -145,6 +190,7 @@ impl fmt::Display for CauseKind {
             CauseKind::Component => "component",
             CauseKind::Zone => "zone",
             CauseKind::Region => "region",
+            CauseKind::Bucket => "bucket",
         })
     }
 }
@@ -199,6 +245,16 @@ pub struct Model {
     pub region_units: Csr,
     /// Causes: components, then zones, then regions.
     pub causes: Vec<Cause>,
+    /// Buckets.
+    pub buckets: Vec<Bucket>,
+    /// For each unit, its bucket or [`NONE`].
+    pub unit_bucket: Vec<u32>,
+    /// Whole months in the horizon (SLA credits are per month).
+    pub months: u32,
+    /// Monthly bill, by item.
+    pub cost: Vec<CostItem>,
+    /// Business cost of an hour of downtime, USD.
+    pub downtime_cost_per_hour: Option<f64>,
 }
 
 impl Model {

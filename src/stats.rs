@@ -163,6 +163,48 @@ impl Proportion {
     }
 }
 
+/// What the trials add up to for one bucket.
+#[derive(Clone, Debug, Default)]
+pub struct BucketStats {
+    /// Hours per year the bucket was unavailable, all causes.
+    pub downtime: Moments,
+    /// Of which its storage class's own outages.
+    pub own: Moments,
+    /// Of which zone or region outages (while the class itself was up).
+    pub infra: Moments,
+    /// Simulated whole months.
+    pub months: u64,
+    /// Months that earned each SLA credit tier (same order as the class's tiers).
+    pub credit_months: Vec<u64>,
+    /// SLA credit per trial, USD per year.
+    pub credit_usd: Moments,
+    /// Trials in which the bucket's data was destroyed.
+    pub lost_trials: u64,
+    /// Bytes destroyed per trial, per year.
+    pub bytes_lost: Moments,
+}
+
+impl BucketStats {
+    /// Empty statistics for a class with `tiers` credit tiers.
+    pub fn new(tiers: usize) -> Self {
+        BucketStats { credit_months: vec![0; tiers], ..Default::default() }
+    }
+
+    /// Adds another accumulator after this one.
+    pub fn merge(&mut self, o: &BucketStats) {
+        self.downtime.merge(&o.downtime);
+        self.own.merge(&o.own);
+        self.infra.merge(&o.infra);
+        self.months += o.months;
+        for (a, b) in self.credit_months.iter_mut().zip(&o.credit_months) {
+            *a += b;
+        }
+        self.credit_usd.merge(&o.credit_usd);
+        self.lost_trials += o.lost_trials;
+        self.bytes_lost.merge(&o.bytes_lost);
+    }
+}
+
 /// Everything the trials of one variant add up to.
 #[derive(Clone, Debug, Default)]
 pub struct VariantStats {
@@ -188,12 +230,20 @@ pub struct VariantStats {
     pub cause_hours: Vec<f64>,
     /// Outages per cause (summed over trials).
     pub cause_outages: Vec<u64>,
+    /// Per bucket, in model order.
+    pub buckets: Vec<BucketStats>,
 }
 
 impl VariantStats {
     /// Empty statistics for a model with `causes` causes.
-    pub fn new(causes: usize) -> Self {
-        VariantStats { cause_hours: vec![0.0; causes], cause_outages: vec![0; causes], ..Default::default() }
+    pub fn new(model: &crate::model::Model) -> Self {
+        let causes = model.causes.len();
+        VariantStats {
+            cause_hours: vec![0.0; causes],
+            cause_outages: vec![0; causes],
+            buckets: model.buckets.iter().map(|b| BucketStats::new(b.class.sla_credit_tiers.tiers.len())).collect(),
+            ..Default::default()
+        }
     }
 
     /// Adds another accumulator (chunk) after this one.
@@ -212,6 +262,9 @@ impl VariantStats {
         }
         for (a, b) in self.cause_outages.iter_mut().zip(&o.cause_outages) {
             *a += b;
+        }
+        for (a, b) in self.buckets.iter_mut().zip(&o.buckets) {
+            a.merge(b);
         }
     }
 }

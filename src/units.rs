@@ -97,6 +97,28 @@ pub fn parse_percent(text: &str) -> Result<f64, String> {
     Ok(n / 100.0)
 }
 
+/// Parses a size (`"5TB"`, `"500 GB"`, `"2TiB"`) into bytes. Decimal units
+/// are powers of 1000 (as storage is sold), binary ones (KiB…) of 1024.
+pub fn parse_bytes(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<bytesize::ByteSize>()
+        .map(|b| b.as_u64() as f64)
+        .map_err(|_| format!("expected a size like \"5TB\", \"500GB\" or \"2TiB\" (got {text:?})"))
+}
+
+/// Formats bytes with a decimal unit ("5 TB").
+pub fn format_bytes(bytes: f64) -> String {
+    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+    let mut v = bytes;
+    let mut i = 0;
+    while v >= 1000.0 && i < UNITS.len() - 1 {
+        v /= 1000.0;
+        i += 1;
+    }
+    let text = format!("{v:.2}");
+    format!("{} {}", text.trim_end_matches('0').trim_end_matches('.'), UNITS[i])
+}
+
 /// Formats hours back into the largest unit that reads naturally.
 pub fn format_duration(hours: f64) -> String {
     let (value, unit) = if hours >= HOURS_PER_YEAR && (hours / HOURS_PER_YEAR).fract() == 0.0 {
@@ -147,6 +169,16 @@ mod tests {
         assert_relative_eq!(parse_percent("99.95%").unwrap(), 0.9995);
         assert_relative_eq!(parse_percent("1.5%").unwrap(), 0.015);
         assert!(parse_percent("99.9").is_err());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_relative_eq!(parse_bytes("5TB").unwrap(), 5e12);
+        assert_relative_eq!(parse_bytes("500 GB").unwrap(), 5e11);
+        assert_relative_eq!(parse_bytes("1KiB").unwrap(), 1024.0);
+        assert!(parse_bytes("five").is_err());
+        assert_eq!(format_bytes(5e12), "5 TB");
+        assert_eq!(format_bytes(1.5e9), "1.5 GB");
     }
 
     #[test]

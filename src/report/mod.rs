@@ -8,7 +8,7 @@ pub mod table;
 
 use crate::model::Model;
 use crate::scenario::Scenario;
-use crate::stats::{Proportion, QUANTILE_RELATIVE_ERROR, VariantStats};
+use crate::stats::{Moments, Proportion, QUANTILE_RELATIVE_ERROR, VariantStats};
 use crate::units::HOURS_PER_YEAR;
 use serde::Serialize;
 
@@ -157,6 +157,193 @@ pub struct VariantReport {
     pub reliability: Proportion,
     /// What started the downtime, largest first; causes with none are left out.
     pub causes: Vec<CauseShare>,
+    /// Buckets and their storage classes, when the scenario has any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<BucketReport>,
+    /// Monthly bill and downtime cost, when the scenario prices anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostReport>,
+}
+
+/// A mean per year with its 95% interval.
+#[derive(Clone, Debug, Serialize)]
+pub struct MeanCi {
+    /// Mean.
+    pub mean: f64,
+    /// 95% interval of the mean.
+    pub ci95: [f64; 2],
+}
+
+impl From<&Moments> for MeanCi {
+    fn from(m: &Moments) -> Self {
+        MeanCi { mean: m.mean(), ci95: m.ci95() }
+    }
+}
+
+/// Unavailability of a bucket, in its two parts.
+#[derive(Clone, Debug, Serialize)]
+pub struct BucketDowntime {
+    /// All causes, hours per year.
+    pub total: MeanCi,
+    /// The storage class's own outages (calibrated to its designed availability).
+    pub class_outages: MeanCi,
+    /// The scenario's zone and region outages, while the class itself was up.
+    pub zone_region_outages: MeanCi,
+    /// What the designed availability alone implies: (1 − A) × 8760 h.
+    pub designed: f64,
+}
+
+/// One SLA credit tier and how often a month fell in it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CreditTier {
+    /// Monthly uptime below this percentage…
+    pub uptime_below_pct: f64,
+    /// …and at least this one…
+    pub uptime_at_least_pct: f64,
+    /// …earns this credit, percent of the monthly bill.
+    pub credit_pct: f64,
+    /// Share of simulated months in this tier.
+    pub months: Proportion,
+}
+
+/// SLA credits of a bucket.
+#[derive(Clone, Debug, Serialize)]
+pub struct SlaCredits {
+    /// Tiers, in the class's order.
+    pub tiers: Vec<CreditTier>,
+    /// Expected credit per year on the bucket's storage bill, USD.
+    pub expected_credit_usd_per_year: MeanCi,
+    /// Source of the tiers.
+    pub source: String,
+}
+
+/// Durability: the designed figure, and what the scenario's destructive
+/// events did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Durability {
+    /// Designed annual loss probability per object (1 − designed durability).
+    pub designed_object_loss_per_year: f64,
+    /// Designed expected objects lost per year (objects × that probability).
+    pub designed_objects_lost_per_year: f64,
+    /// Probability the bucket's data is destroyed within the horizon (scenario).
+    pub scenario_loss_probability: Proportion,
+    /// Bytes destroyed per year (scenario).
+    pub scenario_bytes_lost_per_year: MeanCi,
+}
+
+/// A bucket's results.
+#[derive(Clone, Debug, Serialize)]
+pub struct BucketReport {
+    /// Bucket name.
+    pub name: String,
+    /// Storage class display name.
+    pub class: String,
+    /// Storage class key.
+    pub class_key: String,
+    /// Data kept in a single zone.
+    pub single_az: bool,
+    /// Stored bytes.
+    pub size_bytes: f64,
+    /// Stored objects.
+    pub objects: u64,
+    /// Unavailability, hours per year.
+    pub downtime_hours: BucketDowntime,
+    /// SLA credits per month.
+    pub sla: SlaCredits,
+    /// Data loss.
+    pub durability: Durability,
+    /// Storage bill, USD per month.
+    pub monthly_usd: f64,
+}
+
+/// One line of the bill.
+#[derive(Clone, Debug, Serialize)]
+pub struct CostLine {
+    /// What is paid for.
+    pub item: String,
+    /// USD per month.
+    pub monthly_usd: f64,
+}
+
+/// What a variant costs.
+#[derive(Clone, Debug, Serialize)]
+pub struct CostReport {
+    /// Infrastructure, USD per month.
+    pub monthly_usd: f64,
+    /// The bill by item.
+    pub items: Vec<CostLine>,
+    /// Business cost of one hour of downtime, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downtime_cost_per_hour: Option<f64>,
+    /// Expected downtime cost per year (mean downtime × price per hour).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_downtime_usd_per_year: Option<MeanCi>,
+    /// 12 × monthly infrastructure + expected downtime cost.
+    pub total_usd_per_year: MeanCi,
+}
+
+fn bucket_report(model: &Model, b: usize, st: &crate::stats::BucketStats, trials: u64) -> BucketReport {
+    let bucket = &model.buckets[b];
+    let class = bucket.class;
+    let tiers = &class.sla_credit_tiers;
+    BucketReport {
+        name: bucket.name.clone(),
+        class: class.name.clone(),
+        class_key: class.key.clone(),
+        single_az: class.single_az(),
+        size_bytes: bucket.size_bytes,
+        objects: bucket.objects,
+        downtime_hours: BucketDowntime {
+            total: (&st.downtime).into(),
+            class_outages: (&st.own).into(),
+            zone_region_outages: (&st.infra).into(),
+            designed: (1.0 - bucket.availability) * HOURS_PER_YEAR,
+        },
+        sla: SlaCredits {
+            tiers: tiers
+                .tiers
+                .iter()
+                .zip(&st.credit_months)
+                .map(|(t, &n)| CreditTier {
+                    uptime_below_pct: t[0],
+                    uptime_at_least_pct: t[1],
+                    credit_pct: t[2],
+                    months: Proportion::new(n, st.months),
+                })
+                .collect(),
+            expected_credit_usd_per_year: (&st.credit_usd).into(),
+            source: tiers.source.clone(),
+        },
+        durability: Durability {
+            designed_object_loss_per_year: class.annual_object_loss(),
+            designed_objects_lost_per_year: bucket.objects as f64 * class.annual_object_loss(),
+            scenario_loss_probability: Proportion::new(st.lost_trials, trials),
+            scenario_bytes_lost_per_year: (&st.bytes_lost).into(),
+        },
+        monthly_usd: bucket.monthly_usd(),
+    }
+}
+
+fn cost_report(model: &Model, downtime: &Moments) -> Option<CostReport> {
+    if model.cost.is_empty() && model.downtime_cost_per_hour.is_none() {
+        return None;
+    }
+    let monthly: f64 = model.cost.iter().map(|c| c.monthly_usd).sum();
+    let downtime_cost = model
+        .downtime_cost_per_hour
+        .map(|p| MeanCi { mean: downtime.mean() * p, ci95: downtime.ci95().map(|x| x.max(0.0) * p) });
+    let infra_year = 12.0 * monthly;
+    let total = match &downtime_cost {
+        Some(d) => MeanCi { mean: infra_year + d.mean, ci95: d.ci95.map(|x| infra_year + x) },
+        None => MeanCi { mean: infra_year, ci95: [infra_year, infra_year] },
+    };
+    Some(CostReport {
+        monthly_usd: monthly,
+        items: model.cost.iter().map(|c| CostLine { item: c.name.clone(), monthly_usd: c.monthly_usd }).collect(),
+        downtime_cost_per_hour: model.downtime_cost_per_hour,
+        expected_downtime_usd_per_year: downtime_cost,
+        total_usd_per_year: total,
+    })
 }
 
 impl VariantReport {
@@ -212,6 +399,8 @@ impl VariantReport {
             },
             reliability: Proportion::new(s.no_outage, s.trials),
             causes,
+            storage: s.buckets.iter().enumerate().map(|(b, st)| bucket_report(model, b, st, s.trials)).collect(),
+            cost: cost_report(model, &s.downtime),
         }
     }
 }

@@ -128,6 +128,8 @@ pub fn render(r: &Report) -> String {
             }));
         }
     }
+    storage_rows(vs, &mut rows);
+    cost_rows(vs, &mut rows);
     rows.push(row("trials / events", vs, |v| format!("{} / {}", v.trials, v.events)));
 
     let label_w = rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(0);
@@ -152,6 +154,79 @@ pub fn render(r: &Report) -> String {
         si(t.trials_per_second)
     );
     out
+}
+
+/// A share of months as a short percentage, bounded when never seen.
+fn share(p: &Proportion) -> String {
+    match p.upper_bound95 {
+        Some(ub) => format!("<{}%", sig(ub * 100.0, 1)),
+        None => format!("{}%", sig(p.estimate * 100.0, 2)),
+    }
+}
+
+fn storage_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
+    let mut names: Vec<&str> = Vec::new();
+    for v in vs {
+        for b in &v.storage {
+            if !names.contains(&b.name.as_str()) {
+                names.push(&b.name);
+            }
+        }
+    }
+    for name in names {
+        let brow = |label: &str, f: &dyn Fn(&super::BucketReport) -> String| {
+            row(label, vs, |v| v.storage.iter().find(|b| b.name == name).map_or("–".into(), f))
+        };
+        rows.push(brow(&format!("bucket {name}"), &|b| b.class_key.replace('_', "-")));
+        rows.push(brow("  unavailable h/yr: all causes", &|b| {
+            mean_ci(b.downtime_hours.total.mean, b.downtime_hours.total.ci95)
+        }));
+        rows.push(brow("    class's own outages", &|b| {
+            let d = &b.downtime_hours;
+            format!("{} (designed {})", mean_ci(d.class_outages.mean, d.class_outages.ci95), sig(d.designed, 3))
+        }));
+        rows.push(brow("    zone/region outages", &|b| {
+            mean_ci(b.downtime_hours.zone_region_outages.mean, b.downtime_hours.zone_region_outages.ci95)
+        }));
+        rows.push(brow("  months with SLA credit", &|b| {
+            b.sla
+                .tiers
+                .iter()
+                .map(|t| format!("{}%: {}", t.credit_pct, share(&t.months)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }));
+        rows.push(brow("  expected SLA credit $/yr", &|b| {
+            mean_ci(b.sla.expected_credit_usd_per_year.mean, b.sla.expected_credit_usd_per_year.ci95)
+        }));
+        rows.push(brow("  data destroyed in a year (scenario)", &|b| {
+            probability(&b.durability.scenario_loss_probability)
+        }));
+        rows.push(brow("  objects lost/yr (designed)", &|b| sig(b.durability.designed_objects_lost_per_year, 2)));
+    }
+}
+
+fn cost_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
+    if vs.iter().all(|v| v.cost.is_none()) {
+        return;
+    }
+    rows.push(row("cost $/month (infrastructure)", vs, |v| {
+        v.cost.as_ref().map_or("–".into(), |c| sig(c.monthly_usd, 4))
+    }));
+    if let Some(price) = vs.iter().find_map(|v| v.cost.as_ref().and_then(|c| c.downtime_cost_per_hour)) {
+        rows.push(row(format!("  downtime $/yr (at ${}/h)", sig(price, 3)), vs, |v| {
+            v.cost
+                .as_ref()
+                .and_then(|c| c.expected_downtime_usd_per_year.as_ref())
+                .map_or("–".into(), |d| mean_ci(d.mean, d.ci95))
+        }));
+    }
+    rows.push(row("  total $/yr (12 × monthly + downtime)", vs, |v| {
+        v.cost.as_ref().map_or("–".into(), |c| match c.expected_downtime_usd_per_year {
+            Some(_) => mean_ci(c.total_usd_per_year.mean, c.total_usd_per_year.ci95),
+            None => sig(c.total_usd_per_year.mean, 4),
+        })
+    }));
 }
 
 /// 12345678 → "12.3 M".

@@ -5,8 +5,9 @@ use super::raw::*;
 use super::{Invalid, Seg};
 use crate::dist::{Dist, Z_P90, Z_P95, Z_P99};
 use crate::model::*;
+use crate::presets::storage;
 use crate::rng::stream_key;
-use crate::units::{HOURS_PER_YEAR, parse_duration, parse_percent, parse_rate};
+use crate::units::{HOURS_PER_MONTH, HOURS_PER_YEAR, parse_bytes, parse_duration, parse_percent, parse_rate};
 use indexmap::IndexMap;
 
 type Res<T> = Result<T, Invalid>;
@@ -38,6 +39,12 @@ fn positive_duration(text: &str, at: &[Seg]) -> Res<f64> {
     if hours <= 0.0 {
         return invalid(at.to_vec(), format!("must be a positive duration like \"4h\" (got {text:?})"));
     }
+    // Not infinite (a huge number times a large unit), and not so small
+    // (subnormal) that its reciprocal, a rate, overflows to infinity.
+    if !hours.is_normal() {
+        let what = if hours.is_finite() { "short" } else { "long" };
+        return invalid(at.to_vec(), format!("is too {what} to simulate (got {text:?})"));
+    }
     Ok(hours)
 }
 
@@ -46,6 +53,9 @@ fn positive_rate(text: &str, at: &[Seg]) -> Res<f64> {
     let rate = parse_rate(text).map_err(|m| Invalid { path: at.to_vec(), message: m })?;
     if rate <= 0.0 {
         return invalid(at.to_vec(), format!("must be a positive rate like \"0.2/y\" (got {text:?})"));
+    }
+    if !rate.is_finite() {
+        return invalid(at.to_vec(), format!("is too large to simulate (got {text:?})"));
     }
     Ok(rate)
 }
@@ -91,6 +101,12 @@ fn dist(spec: &DistSpec, at: &[Seg], dists: &mut Vec<Dist>) -> Res<u32> {
     Ok(dists.len() as u32 - 1)
 }
 
+/// "a weibull distribution", "an exponential distribution".
+fn a_kind(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {kind} distribution")
+}
+
 fn table_dist(t: &RawDist, at: &[Seg]) -> Res<Dist> {
     let Some(kind) = t.kind.as_deref() else {
         return invalid(at.to_vec(), format!("missing `type`: one of {KINDS}"));
@@ -125,19 +141,19 @@ fn table_dist(t: &RawDist, at: &[Seg]) -> Res<Dist> {
     ];
     if let Some((field, _)) = present.iter().find(|(f, p)| *p && !allowed.contains(f)) {
         let takes = allowed.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
-        return invalid(with(at, field), format!("does not apply to a {kind} distribution (it takes {takes})"));
+        return invalid(with(at, field), format!("does not apply to {} (it takes {takes})", a_kind(kind)));
     }
     let need = |field: &str, v: &Option<String>| -> Res<f64> {
         match v {
             Some(text) => positive_duration(text, &with(at, field)),
-            None => invalid(at.to_vec(), format!("a {kind} distribution needs `{field}`")),
+            None => invalid(at.to_vec(), format!("{} needs `{field}`", a_kind(kind))),
         }
     };
     let shape = || -> Res<f64> {
         match t.shape {
             Some(s) if s.is_finite() && s > 0.0 => Ok(s),
             Some(s) => invalid(with(at, "shape"), format!("must be a positive number (got {s})")),
-            None => invalid(at.to_vec(), format!("a {kind} distribution needs `shape`")),
+            None => invalid(at.to_vec(), format!("{} needs `shape`", a_kind(kind))),
         }
     };
     match kind {
@@ -164,7 +180,7 @@ fn table_dist(t: &RawDist, at: &[Seg]) -> Res<Dist> {
                 at,
                 &names,
                 &options.map(Option::is_some),
-                &format!("a {kind} distribution takes `shape` with its scale or mean"),
+                &format!("{} takes `shape` with its scale or mean", a_kind(kind)),
             )?;
             let v = positive_duration(options[which].as_deref().expect("given"), &with(at, names[which]))?;
             let built = match (kind, which) {
@@ -226,7 +242,26 @@ fn exponential_mean(text: &str, at: &[Seg], dists: &mut Vec<Dist>) -> Res<u32> {
     Ok(dists.len() as u32 - 1)
 }
 
-fn outage(o: &RawOutage, at: &[Seg], dists: &mut Vec<Dist>) -> Res<OutageProcess> {
+/// A probability given as a percentage, from 0% to 100%.
+fn probability(text: &str, at: &[Seg]) -> Res<f64> {
+    let p = at_path(parse_percent(text), at)?;
+    if !(0.0..=1.0).contains(&p) {
+        return invalid(at.to_vec(), format!("must be a probability from 0% to 100% (got {text:?})"));
+    }
+    Ok(p)
+}
+
+/// A price in USD that must be finite and not negative.
+fn price(value: Option<f64>, at: &[Seg]) -> Res<f64> {
+    match value {
+        None => Ok(0.0),
+        Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Some(v) => invalid(at.to_vec(), format!("must be a price in USD, zero or more (got {v})")),
+    }
+}
+
+/// An outage process; `name` keys its destruction stream.
+fn outage(o: &RawOutage, at: &[Seg], dists: &mut Vec<Dist>, name: &str) -> Res<OutageProcess> {
     let which = one_of(
         at,
         &["rate", "mtbf"],
@@ -242,7 +277,11 @@ fn outage(o: &RawOutage, at: &[Seg], dists: &mut Vec<Dist>) -> Res<OutageProcess
         exponential_mean(o.mtbf.as_deref().expect("given"), &with(at, "mtbf"), dists)?
     };
     let duration = dist(&o.duration, &with(at, "duration"), dists)?;
-    Ok(OutageProcess { between, duration })
+    let destroy_p = match &o.destroy_probability {
+        None => 0.0,
+        Some(text) => probability(text, &with(at, "destroy_probability"))?,
+    };
+    Ok(OutageProcess { between, duration, destroy_p, destroy_stream: stream_key(&format!("destroy:{name}")) })
 }
 
 /// Compiles one variant.
@@ -269,7 +308,11 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     let mut zones: Vec<Zone> = Vec::new();
     for (ri, (rname, r)) in raw.regions.iter().enumerate() {
         let at = path(&["regions", rname]);
-        let outage_proc = r.outage.as_ref().map(|o| outage(o, &with(&at, "outage"), &mut dists)).transpose()?;
+        let outage_proc = r
+            .outage
+            .as_ref()
+            .map(|o| outage(o, &with(&at, "outage"), &mut dists, &format!("region:{rname}")))
+            .transpose()?;
         let mut zone_ids = Vec::new();
         for (zi, zname) in r.zones.iter().enumerate() {
             if let Some(other) = zones.iter().find(|z| &z.name == zname) {
@@ -283,8 +326,12 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
             }
             let zone_at = path(&["zones", zname]);
             let zo = match raw.zones.get(zname).and_then(|z| z.outage.as_ref()) {
-                Some(o) => Some(outage(o, &with(&zone_at, "outage"), &mut dists)?),
-                None => r.zone_outage.as_ref().map(|o| outage(o, &with(&at, "zone_outage"), &mut dists)).transpose()?,
+                Some(o) => Some(outage(o, &with(&zone_at, "outage"), &mut dists, &format!("zone:{zname}"))?),
+                None => r
+                    .zone_outage
+                    .as_ref()
+                    .map(|o| outage(o, &with(&at, "zone_outage"), &mut dists, &format!("zone:{zname}")))
+                    .transpose()?,
             };
             zone_ids.push(zones.len() as u32);
             zones.push(Zone {
@@ -309,14 +356,15 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     let zone_index = |name: &str| zones.iter().position(|z| z.name == name).map(|i| i as u32);
 
     // Components and their replicas.
-    if raw.components.is_empty() {
+    if raw.components.is_empty() && raw.buckets.is_empty() {
         return invalid(
             Vec::new(),
-            "the scenario has no [components]: declare at least one, e.g. [components.web] with mttf and mttr",
+            "the scenario has no [components] or [buckets]: declare at least one, e.g. [components.web] with mttf and mttr",
         );
     }
     let mut components = Vec::new();
     let mut units = Vec::new();
+    let mut cost = Vec::new();
     for (ci, (name, c)) in raw.components.iter().enumerate() {
         let at = path(&["components", name]);
         let count = match c.count {
@@ -398,6 +446,14 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
                 stream: stream_key(&format!("component:{name}#{i}")),
             });
         }
+        let hourly = price(c.hourly_usd, &with(&at, "hourly_usd"))?;
+        let monthly = price(c.monthly_usd, &with(&at, "monthly_usd"))?;
+        if hourly > 0.0 || monthly > 0.0 {
+            cost.push(CostItem {
+                name: format!("{name} ×{count}"),
+                monthly_usd: f64::from(count) * (hourly * HOURS_PER_MONTH + monthly),
+            });
+        }
         components.push(Component {
             name: name.clone(),
             description: c.description.clone(),
@@ -406,6 +462,31 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
             first_unit,
             count,
         });
+    }
+    let plain_components = components.len();
+    let mut buckets = Vec::new();
+    for (name, b) in &raw.buckets {
+        let at = path(&["buckets", name]);
+        if raw.components.contains_key(name) {
+            return invalid(at, format!("{name:?} is both a component and a bucket: names must be unique"));
+        }
+        let bucket =
+            bucket(b, name, &at, &zones, &raw.regions, &mut dists, components.len() as u32, units.len() as u32)?;
+        cost.push(CostItem {
+            name: format!(
+                "bucket {name} ({}, {})",
+                bucket.0.class.name,
+                crate::units::format_bytes(bucket.0.size_bytes)
+            ),
+            monthly_usd: bucket.0.monthly_usd(),
+        });
+        components.push(bucket.1);
+        units.push(bucket.2);
+        buckets.push(bucket.0);
+    }
+    let mut component_index: IndexMap<String, usize> = IndexMap::new();
+    for (i, c) in components.iter().enumerate() {
+        component_index.insert(c.name.clone(), i);
     }
 
     // Services: the structure DAG.
@@ -416,7 +497,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         );
     }
     for name in raw.services.keys() {
-        if raw.components.contains_key(name) {
+        if component_index.contains_key(name) {
             return invalid(
                 path(&["services", name]),
                 format!("{name:?} is both a component and a service: names must be unique"),
@@ -425,7 +506,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     }
     let mut builder = StructureBuilder {
         raw_services: &raw.services,
-        raw_components: &raw.components,
+        component_index: &component_index,
         components: &components,
         gates: Vec::new(),
         service_gate: vec![None; raw.services.len()],
@@ -488,11 +569,19 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     }
     let causes = components
         .iter()
-        .map(|c| Cause { kind: CauseKind::Component, name: c.name.clone() })
+        .enumerate()
+        .map(|(i, c)| Cause {
+            kind: if i < plain_components { CauseKind::Component } else { CauseKind::Bucket },
+            name: c.name.clone(),
+        })
         .chain(zones.iter().map(|z| Cause { kind: CauseKind::Zone, name: z.name.clone() }))
         .chain(regions.iter().map(|r| Cause { kind: CauseKind::Region, name: r.name.clone() }))
         .collect();
 
+    let mut unit_bucket = vec![NONE; units.len()];
+    for (b, bucket) in buckets.iter().enumerate() {
+        unit_bucket[bucket.unit as usize] = b as u32;
+    }
     Ok(Model {
         variant: variant.to_owned(),
         description,
@@ -513,7 +602,128 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         zone_units: Csr::from_lists(&zone_units),
         region_units: Csr::from_lists(&region_units),
         causes,
+        unit_bucket,
+        buckets,
+        months: (horizon / HOURS_PER_MONTH + 1e-9).floor() as u32,
+        cost,
+        downtime_cost_per_hour: match raw.targets.downtime_cost_per_hour {
+            None => None,
+            Some(v) => Some(price(Some(v), &path(&["targets", "downtime_cost_per_hour"]))?),
+        },
     })
+}
+
+/// Default length of a storage class's own outages. AWS publishes none: this
+/// is an assumption (the 2017 us-east-1 S3 event lasted 4 h 17 min; most
+/// service events are far shorter). It shapes the monthly SLA-credit figures,
+/// not the mean downtime, which the calibration fixes.
+pub const DEFAULT_CLASS_OUTAGE_MEDIAN_H: f64 = 1.0;
+/// See [`DEFAULT_CLASS_OUTAGE_MEDIAN_H`].
+pub const DEFAULT_CLASS_OUTAGE_P90_H: f64 = 4.0;
+
+/// Compiles a bucket into its model record, the component and the unit that
+/// carry its availability. The class's own outages alternate with up times
+/// of mean E[d]·A/(1−A), so that alone they give the designed availability A.
+#[allow(clippy::too_many_arguments)]
+fn bucket(
+    b: &RawBucket,
+    name: &str,
+    at: &[Seg],
+    zones: &[Zone],
+    regions: &IndexMap<String, RawRegion>,
+    dists: &mut Vec<Dist>,
+    component: u32,
+    unit: u32,
+) -> Res<(Bucket, Component, Unit)> {
+    let Some(class) = storage::find(&b.class) else {
+        return invalid(with(at, "class"), format!("unknown storage class {:?}: known: {}", b.class, storage::names()));
+    };
+    let size_bytes = at_path(parse_bytes(&b.size), &with(at, "size"))?;
+    if size_bytes <= 0.0 {
+        return invalid(with(at, "size"), format!("must be a positive size like \"5TB\" (got {:?})", b.size));
+    }
+    let objects = match b.objects {
+        None => 0,
+        Some(n) if n >= 0 => n as u64,
+        Some(n) => return invalid(with(at, "objects"), format!("must be zero or more (got {n})")),
+    };
+    let (zone, region) = match (&b.zone, &b.region, class.single_az()) {
+        (Some(_), _, false) => {
+            return invalid(
+                with(at, "zone"),
+                format!("{} keeps data in at least 3 zones: place it with `region`, not `zone`", class.name),
+            );
+        }
+        (None, _, true) => {
+            return invalid(
+                at.to_vec(),
+                format!(
+                    "{} keeps data in a single zone: set `zone` (it is lost if that zone is destroyed)",
+                    class.name
+                ),
+            );
+        }
+        (Some(z), _, true) => {
+            let Some(zi) = zones.iter().position(|x| &x.name == z) else {
+                return invalid(
+                    with(at, "zone"),
+                    format!("unknown zone {z:?}: {}", known(zones.iter().map(|z| &z.name))),
+                );
+            };
+            if let Some(r) = &b.region {
+                if regions.get_index_of(r) != Some(zones[zi].region as usize) {
+                    return invalid(with(at, "region"), format!("zone {z:?} is not in region {r:?}"));
+                }
+            }
+            (zi as u32, zones[zi].region)
+        }
+        (None, Some(r), false) => {
+            let Some(ri) = regions.get_index_of(r) else {
+                return invalid(with(at, "region"), format!("unknown region {r:?}: {}", known(regions.keys())));
+            };
+            (NONE, ri as u32)
+        }
+        (None, None, false) => (NONE, NONE),
+    };
+    let availability = match &b.availability {
+        None => class.availability(),
+        Some(text) => {
+            let p = with(at, "availability");
+            let a = at_path(parse_percent(text), &p)?;
+            if !(a > 0.0 && a < 1.0) {
+                return invalid(p, format!("must be between 0% and 100%, exclusive (got {text:?})"));
+            }
+            a
+        }
+    };
+    let repair = match &b.outage_duration {
+        Some(spec) => dist(spec, &with(at, "outage_duration"), dists)?,
+        None => {
+            let d = Dist::lognormal_from_quantile(DEFAULT_CLASS_OUTAGE_MEDIAN_H, DEFAULT_CLASS_OUTAGE_P90_H, Z_P90);
+            dists.push(at_path(d, at)?);
+            dists.len() as u32 - 1
+        }
+    };
+    let mean_outage = dists[repair as usize].mean();
+    let up_mean = mean_outage * availability / (1.0 - availability);
+    dists.push(at_path(Dist::exponential(1.0 / up_mean), at)?);
+    let failure = dists.len() as u32 - 1;
+    let price_per_gb_month = match b.price_per_gb_month {
+        None => class.storage_price_usd_per_gb_month.value,
+        Some(v) => price(Some(v), &with(at, "price_per_gb_month"))?,
+    };
+    Ok((
+        Bucket { name: name.to_owned(), class, unit, size_bytes, objects, availability, price_per_gb_month },
+        Component {
+            name: name.to_owned(),
+            description: b.description.clone(),
+            failure,
+            repair,
+            first_unit: unit,
+            count: 1,
+        },
+        Unit { component, zone, region, stream: stream_key(&format!("bucket:{name}")) },
+    ))
 }
 
 fn regions_name(regions: &IndexMap<String, RawRegion>, i: u32) -> &str {
@@ -528,7 +738,7 @@ fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {
 
 struct StructureBuilder<'a> {
     raw_services: &'a IndexMap<String, RawService>,
-    raw_components: &'a IndexMap<String, RawComponent>,
+    component_index: &'a IndexMap<String, usize>,
     components: &'a [Component],
     gates: Vec<Gate>,
     service_gate: Vec<Option<u32>>,
@@ -629,14 +839,14 @@ impl StructureBuilder<'_> {
             let item_at = if single { at.to_vec() } else { with_index(at, i) };
             match item {
                 RawExpr::Ref(name) => {
-                    if let Some(ci) = self.raw_components.get_index_of(name) {
+                    if let Some(&ci) = self.component_index.get(name) {
                         let c = &self.components[ci];
                         out.extend((c.first_unit..c.first_unit + c.count).map(Node::Unit));
                     } else if let Some(si) = self.raw_services.get_index_of(name) {
                         self.referenced[si] = true;
                         out.push(Node::Gate(self.service(si, &item_at)?));
                     } else {
-                        let names = self.raw_components.keys().chain(self.raw_services.keys());
+                        let names = self.component_index.keys().chain(self.raw_services.keys());
                         return invalid(item_at, format!("unknown component or service {name:?}: {}", known(names)));
                     }
                 }

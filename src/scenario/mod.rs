@@ -68,8 +68,29 @@ pub struct Scenario {
 
 /// Reads and compiles a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    load_str(path, &text, &[])
+    load_str(path, &read(path)?, &[])
+}
+
+/// Reads a scenario file's text. A file that cannot be read is bad input
+/// (exit code 2), like any other mistake on the command line.
+pub fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::Usage(format!("cannot read scenario file {}: {}", path.display(), io_reason(&e))))
+}
+
+/// The OS message without Rust's " (os error N)" suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            }
+        }
+    }
 }
 
 /// Compiles scenario text; `path` is used in messages only. `overrides` are
@@ -83,9 +104,26 @@ pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<
             .into());
     }
     let mut doc: Table = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        file.error_at(offset, "", None, format!("invalid TOML: {}", e.message().trim()))
+        let span = e.span().unwrap_or(0..0);
+        let mut message = e.message().trim().to_owned();
+        if message == "duplicate key" {
+            // Name the key; toml's span covers it.
+            if let Some(key) = text.get(span.clone()).map(str::trim).filter(|k| !k.is_empty()) {
+                message = format!("duplicate key `{key}`: a key may be set only once in a table");
+            }
+        }
+        file.error_at(span.start, "", None, format!("invalid TOML: {message}"))
     })?;
+    if doc.is_empty() {
+        return Err(file
+            .error_at(
+                0,
+                "",
+                None,
+                "the file has no settings: a scenario needs [simulation], [components] and [services]",
+            )
+            .into());
+    }
     for (key, value) in overrides {
         set_path(&mut doc, key, value.clone()).map_err(Error::Usage)?;
     }
@@ -134,11 +172,24 @@ pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<
                 };
                 let mut merged = doc.clone();
                 merge(&mut merged, overrides);
-                models.push(file.compile(merged, &vname, description, Some(&vname))?);
+                match file.compile(merged, &vname, description, Some(&vname)) {
+                    Ok(m) => models.push(m),
+                    Err(Error::Scenario(e)) => return Err(base_or_variant(&file, &doc, e).into()),
+                    Err(e) => return Err(e),
+                }
             }
         }
     }
     Ok(Scenario { path: path.to_owned(), name, sha256: hex_sha256(text.as_bytes()), variants: models })
+}
+
+/// An error found in a variant is reported without the variant's name when
+/// the base alone has the very same error: it is not the variant's doing.
+fn base_or_variant(file: &SourceFile<'_>, base: &Table, in_variant: ScenarioError) -> ScenarioError {
+    match file.compile(base.clone(), "base", None, None) {
+        Err(Error::Scenario(b)) if b.path == in_variant.path && b.message == in_variant.message => b,
+        _ => in_variant,
+    }
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
@@ -188,7 +239,9 @@ impl SourceFile<'_> {
         let raw: raw::RawScenario = serde_path_to_error::deserialize(Value::Table(doc)).map_err(|e| {
             let path = serde_path(e.path());
             let message = e.into_inner().message().trim().to_owned();
-            self.locate(&path, vname, friendly(&message))
+            // An unknown field is the key's fault, not its value's.
+            let at_key = message.starts_with("unknown field");
+            self.locate_at(&path, vname, friendly(&message), at_key)
         })?;
         compile::compile(&raw, variant, description)
             .map_err(|inv| Error::from(self.locate(&inv.path, vname, inv.message)))
@@ -211,18 +264,34 @@ impl SourceFile<'_> {
     /// file: inside the variant's overrides when they set it, else in the
     /// base document.
     fn locate(&self, path: &[Seg], variant: Option<&str>, message: impl Into<String>) -> ScenarioError {
+        self.locate_at(path, variant, message, false)
+    }
+
+    /// [`Self::locate`], pointing at the last key of `path` rather than at
+    /// its value when `at_key` is set.
+    fn locate_at(
+        &self,
+        path: &[Seg],
+        variant: Option<&str>,
+        message: impl Into<String>,
+        at_key: bool,
+    ) -> ScenarioError {
         let Ok(doc) = toml::de::DeTable::parse(self.text) else {
             return self.error_at(0, &format_path(path), variant, message);
         };
         let root = doc.get_ref();
-        let (base_depth, base_offset) = find(root, path);
+        let (base_depth, base_offset) = find(root, path, at_key);
         let mut offset = base_offset;
         if let Some(v) = variant {
             let mut vpath = vec![Seg::Key("variants".into()), Seg::Key(v.to_owned())];
             vpath.extend_from_slice(path);
-            let (depth, voff) = find(root, &vpath);
-            // Point into the variant when it sets part of the path itself.
-            if depth > 2 || base_depth == 0 {
+            let (depth, voff) = find(root, &vpath, at_key);
+            // Point into the variant when it sets the field itself, or
+            // reaches deeper along its path than the base does (a component
+            // only the variant declares); not merely because it overrides a
+            // sibling field of the same table.
+            let vdepth = depth.saturating_sub(2);
+            if depth >= 2 && (vdepth == path.len() || vdepth > base_depth) {
                 offset = voff;
             }
         }
@@ -231,8 +300,9 @@ impl SourceFile<'_> {
 }
 
 /// Follows `path` as far as the document goes; returns how many segments
-/// matched and the byte offset of the deepest match.
-fn find(root: &toml::de::DeTable<'_>, path: &[Seg]) -> (usize, usize) {
+/// matched and the byte offset of the deepest match (of its key, when
+/// `at_key` is set and the deepest match is a table key).
+fn find(root: &toml::de::DeTable<'_>, path: &[Seg], at_key: bool) -> (usize, usize) {
     use toml::de::DeValue;
     let mut depth = 0;
     let mut offset = 0;
@@ -240,13 +310,15 @@ fn find(root: &toml::de::DeTable<'_>, path: &[Seg]) -> (usize, usize) {
     let mut array: Option<&toml::de::DeArray<'_>> = None;
     for seg in path {
         let next = match (seg, table, array) {
-            (Seg::Key(k), Some(t), _) => t.iter().find(|(key, _)| key.get_ref() == k).map(|(_, v)| v),
-            (Seg::Index(i), _, Some(a)) => a.iter().nth(*i),
+            (Seg::Key(k), Some(t), _) => {
+                t.iter().find(|(key, _)| key.get_ref() == k).map(|(key, v)| (key.span().start, v))
+            }
+            (Seg::Index(i), _, Some(a)) => a.iter().nth(*i).map(|v| (v.span().start, v)),
             _ => None,
         };
-        let Some(v) = next else { break };
+        let Some((key_offset, v)) = next else { break };
         depth += 1;
-        offset = v.span().start;
+        offset = if at_key { key_offset } else { v.span().start };
         table = match v.get_ref() {
             DeValue::Table(t) => Some(t),
             _ => None,
@@ -276,10 +348,21 @@ fn friendly(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field ") {
         return format!("missing required field {rest}");
     }
-    for (rust, plain) in [("expected i64", "expected a whole number"), ("expected u64", "expected a whole number ≥ 0"), ("expected f64", "expected a number")] {
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number ≥ 0"),
+        ("expected f64", "expected a number"),
+    ] {
         if let Some(head) = message.strip_suffix(rust) {
             return format!("{head}{plain}");
         }
+    }
+    // serde's names for TOML's shapes, and our Rust type names.
+    if let Some(head) = message.strip_suffix("expected a sequence") {
+        return format!("{head}expected a list like [\"a\", \"b\"]");
+    }
+    if let Some((head, _)) = message.split_once("expected struct ").or_else(|| message.split_once("expected a map")) {
+        return format!("{head}expected a table");
     }
     if message.starts_with("invalid type") && message.contains("expected a string") {
         return format!(

@@ -30,9 +30,33 @@ pub struct RawScenario {
     /// Things that fail and get repaired.
     #[serde(default)]
     pub components: IndexMap<String, RawComponent>,
+    /// Object-storage buckets in a storage class.
+    #[serde(default)]
+    pub buckets: IndexMap<String, RawBucket>,
     /// Named structures: when is each service up.
     #[serde(default)]
     pub services: IndexMap<String, RawService>,
+}
+
+/// `[buckets.NAME]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBucket {
+    pub description: Option<String>,
+    /// Storage-class preset (`standard`, `one-zone-ia`, ...).
+    pub class: String,
+    /// Stored bytes, e.g. "5TB".
+    pub size: String,
+    /// Number of objects (for designed object loss).
+    pub objects: Option<i64>,
+    pub zone: Option<String>,
+    pub region: Option<String>,
+    /// Overrides the class's designed availability.
+    pub availability: Option<String>,
+    /// Length of the class's own outages (an assumption; see README).
+    pub outage_duration: Option<DistSpec>,
+    /// Overrides the class's storage price.
+    pub price_per_gb_month: Option<f64>,
 }
 
 /// `[scenario]`
@@ -60,6 +84,8 @@ pub struct RawSimulation {
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     pub slo: Option<String>,
+    /// Business cost of one hour of downtime, USD.
+    pub downtime_cost_per_hour: Option<f64>,
 }
 
 /// `[regions.NAME]`
@@ -89,6 +115,8 @@ pub struct RawOutage {
     pub rate: Option<String>,
     pub mtbf: Option<String>,
     pub duration: DistSpec,
+    /// Chance that one outage destroys the data kept only there (fire, flood).
+    pub destroy_probability: Option<String>,
 }
 
 /// `[components.NAME]`
@@ -105,6 +133,10 @@ pub struct RawComponent {
     pub failure: Option<DistSpec>,
     pub mttr: Option<String>,
     pub repair: Option<DistSpec>,
+    /// Price of one replica per hour, USD.
+    pub hourly_usd: Option<f64>,
+    /// Price of one replica per month, USD.
+    pub monthly_usd: Option<f64>,
 }
 
 /// `[services.NAME]`
