@@ -30,6 +30,11 @@ pub enum Command {
         /// Scenario file (TOML).
         file: PathBuf,
     },
+    /// List the sourced presets scenarios can refer to by name.
+    Presets {
+        /// Only this topic (storage).
+        topic: Option<String>,
+    },
 }
 
 /// Options of `nines run`.
@@ -63,6 +68,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Check { file } => {
             let s = scenario::load(&file)?;
             print!("{}", check::render(&s, &file.display().to_string()));
+            Ok(())
+        }
+        Command::Presets { topic } => {
+            print!("{}", crate::presets::render(topic.as_deref()).map_err(Error::Usage)?);
             Ok(())
         }
         Command::Run(args) => {

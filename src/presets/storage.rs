@@ -101,10 +101,10 @@ impl StorageClass {
     /// Designed probability that one object is lost in a year.
     pub fn annual_object_loss(&self) -> f64 {
         // 1 − 0.99999999999 in binary floating point is 1.00000008e-11; the
-        // figure is stated to 11 decimals, so 9 significant digits of the
+        // figure is stated to 11 decimals; 6 significant digits of the
         // complement keep all it says and drop the representation error.
         let raw = (100.0 - self.designed_durability_pct.value) / 100.0;
-        format!("{raw:.8e}").parse().unwrap_or(raw)
+        format!("{raw:.5e}").parse().unwrap_or(raw)
     }
 
     /// Index of the SLA credit tier a month's uptime fraction falls in.

@@ -264,17 +264,19 @@ fn price(value: Option<f64>, at: &[Seg]) -> Res<f64> {
 fn outage(o: &RawOutage, at: &[Seg], dists: &mut Vec<Dist>, name: &str) -> Res<OutageProcess> {
     let which = one_of(
         at,
-        &["rate", "mtbf"],
-        &[o.rate.is_some(), o.mtbf.is_some()],
+        &["rate", "mtbf", "every"],
+        &[o.rate.is_some(), o.mtbf.is_some(), o.every.is_some()],
         "an outage process takes how often it happens",
     )?;
-    let between = if which == 0 {
-        let p = with(at, "rate");
-        let rate = positive_rate(o.rate.as_deref().expect("given"), &p)?;
-        dists.push(at_path(Dist::exponential(rate), &p)?);
-        dists.len() as u32 - 1
-    } else {
-        exponential_mean(o.mtbf.as_deref().expect("given"), &with(at, "mtbf"), dists)?
+    let between = match which {
+        0 => {
+            let p = with(at, "rate");
+            let rate = positive_rate(o.rate.as_deref().expect("given"), &p)?;
+            dists.push(at_path(Dist::exponential(rate), &p)?);
+            dists.len() as u32 - 1
+        }
+        1 => exponential_mean(o.mtbf.as_deref().expect("given"), &with(at, "mtbf"), dists)?,
+        _ => dist(o.every.as_ref().expect("given"), &with(at, "every"), dists)?,
     };
     let duration = dist(&o.duration, &with(at, "duration"), dists)?;
     let destroy_p = match &o.destroy_probability {

@@ -313,7 +313,7 @@ fn find(root: &toml::de::DeTable<'_>, path: &[Seg], at_key: bool) -> (usize, usi
             (Seg::Key(k), Some(t), _) => {
                 t.iter().find(|(key, _)| key.get_ref() == k).map(|(key, v)| (key.span().start, v))
             }
-            (Seg::Index(i), _, Some(a)) => a.iter().nth(*i).map(|v| (v.span().start, v)),
+            (Seg::Index(i), _, Some(a)) => a.get(*i).map(|v| (v.span().start, v)),
             _ => None,
         };
         let Some((key_offset, v)) = next else { break };

@@ -107,13 +107,15 @@ pub struct RawZone {
     pub outage: Option<RawOutage>,
 }
 
-/// An outage process: up for an exponential time (`rate` or `mtbf`), then
-/// down for `duration`.
+/// An outage process: up for an exponential time (`rate` or `mtbf`) or any
+/// distribution (`every`), then down for `duration`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawOutage {
     pub rate: Option<String>,
     pub mtbf: Option<String>,
+    /// Time between outages as any distribution ("30d" fixed: maintenance).
+    pub every: Option<DistSpec>,
     pub duration: DistSpec,
     /// Chance that one outage destroys the data kept only there (fire, flood).
     pub destroy_probability: Option<String>,
