@@ -7,7 +7,8 @@
 //!
 //! The pipeline: [`scenario`] parses and validates into a [`model::Model`];
 //! [`engine`] simulates trials in parallel; [`stats`] accumulates them;
-//! [`report`] renders tables and JSON.
+//! [`report`] renders tables, JSON and CSV; [`plot`] draws charts from the
+//! same report data; [`sweep`] runs a scenario over values of a parameter.
 
 #![warn(missing_docs)]
 
@@ -17,12 +18,15 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod presets;
+pub mod progress;
 pub mod queue;
 pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 pub mod units;
 
 pub use error::{Error, ScenarioError};

@@ -60,11 +60,29 @@ pub struct Component {
     pub count: u32,
 }
 
+/// What drives a unit's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Its own failure/repair process.
+    Plain,
+    /// An instance slot of auto-scaling group `0`: launched, failed and
+    /// replaced by the group's logic.
+    Slot(u32),
+    /// A member of standby pair `0`: its own failure/repair process, and the
+    /// pair decides which member serves.
+    Member(u32),
+    /// The serving side of standby pair `0`: up while its active member
+    /// serves and no failover is under way. This is what structures see.
+    Standby(u32),
+}
+
 /// One running replica of a component.
 #[derive(Clone, Copy, Debug)]
 pub struct Unit {
     /// Index into `Model::components`.
     pub component: u32,
+    /// What drives its state.
+    pub role: Role,
     /// Zone it stands in, or [`NONE`].
     pub zone: u32,
     /// Region it stands in (directly or through its zone), or [`NONE`].
@@ -162,6 +180,73 @@ impl Bucket {
     }
 }
 
+/// An auto-scaling group of instances behind a load balancer. Its slots are
+/// units, `max` per zone (`first_unit + zone_index * max + j`), of which at
+/// most `max` are launched at a time.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// Name.
+    pub name: String,
+    /// Its entry in `Model::components` (for causes and distributions).
+    pub component: u32,
+    /// Zones it launches into.
+    pub zones: Vec<u32>,
+    /// Instances it keeps running.
+    pub desired: u32,
+    /// Most instances it may run, counting ones stranded in a down zone.
+    pub max: u32,
+    /// Healthy instances needed to carry the load.
+    pub min_healthy: u32,
+    /// First slot unit.
+    pub first_unit: u32,
+    /// Index into `Model::dists`: instance launch time.
+    pub launch: u32,
+    /// Index into `Model::dists`: time until the load balancer admits it.
+    pub warmup: u32,
+    /// Load balancer health-check detection time, hours.
+    pub detection: f64,
+    /// Spot interruption rate per instance-hour (0: on-demand).
+    pub spot_rate: f64,
+    /// Spot interruption notice, hours.
+    pub spot_notice: f64,
+    /// Random-stream key of Spot interruptions, per slot.
+    pub spot_streams: Vec<u64>,
+    /// Random-stream key of the group's launch timings.
+    pub stream: u64,
+    /// The k-of-slots gate (k = `min_healthy`).
+    pub gate: u32,
+}
+
+impl Group {
+    /// Slot unit for zone position `zi`, slot `j`.
+    #[inline]
+    pub fn slot(&self, zi: usize, j: u32) -> u32 {
+        self.first_unit + zi as u32 * self.max + j
+    }
+
+    /// Zone position (in `zones`) of slot unit `u`.
+    #[inline]
+    pub fn zone_pos(&self, u: u32) -> usize {
+        ((u - self.first_unit) / self.max) as usize
+    }
+}
+
+/// An active/passive set: one member serves; when it fails, another that is
+/// up takes over after a failover time.
+#[derive(Clone, Debug)]
+pub struct StandbyPair {
+    /// Name (the component's).
+    pub name: String,
+    /// Member units, the first active at time 0.
+    pub members: Vec<u32>,
+    /// The virtual unit that structures see.
+    pub unit: u32,
+    /// Index into `Model::dists`: failover time.
+    pub failover: u32,
+    /// Random-stream key of failover times.
+    pub stream: u64,
+}
+
 /// One line of a variant's monthly bill.
 #[derive(Clone, Debug)]
 pub struct CostItem {
@@ -182,6 +267,10 @@ pub enum CauseKind {
     Region,
     /// A storage class's own outage.
     Bucket,
+    /// An instance of an auto-scaling group (failure, replacement, Spot).
+    Group,
+    /// A member of an active/passive pair (failure, failover).
+    Standby,
 }
 
 impl fmt::Display for CauseKind {
@@ -191,6 +280,8 @@ impl fmt::Display for CauseKind {
             CauseKind::Zone => "zone",
             CauseKind::Region => "region",
             CauseKind::Bucket => "bucket",
+            CauseKind::Group => "group",
+            CauseKind::Standby => "standby pair",
         })
     }
 }
@@ -255,6 +346,12 @@ pub struct Model {
     pub cost: Vec<CostItem>,
     /// Business cost of an hour of downtime, USD.
     pub downtime_cost_per_hour: Option<f64>,
+    /// Auto-scaling groups.
+    pub groups: Vec<Group>,
+    /// Groups launching into each zone.
+    pub zone_groups: Csr,
+    /// Standby pairs.
+    pub standbys: Vec<StandbyPair>,
 }
 
 impl Model {

@@ -222,6 +222,10 @@ pub struct VariantStats {
     pub outage_len: Moments,
     /// Its quantiles.
     pub outage_len_q: Quantiles,
+    /// Error-budget minutes per trial, per year.
+    pub error_budget_minutes: Moments,
+    /// Spot interruptions per trial, per year.
+    pub spot_interruptions: Moments,
     /// Trials without any outage.
     pub no_outage: u64,
     /// Trials whose availability met the SLO.
@@ -255,6 +259,8 @@ impl VariantStats {
         self.outages.merge(&o.outages);
         self.outage_len.merge(&o.outage_len);
         self.outage_len_q.merge(&o.outage_len_q);
+        self.error_budget_minutes.merge(&o.error_budget_minutes);
+        self.spot_interruptions.merge(&o.spot_interruptions);
         self.no_outage += o.no_outage;
         self.slo_met += o.slo_met;
         for (a, b) in self.cause_hours.iter_mut().zip(&o.cause_hours) {

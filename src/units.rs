@@ -132,7 +132,7 @@ pub fn format_duration(hours: f64) -> String {
     } else {
         (hours * 3600.0, "s")
     };
-    let text = format!("{value:.4}");
+    let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text}{unit}")
 }

@@ -2,21 +2,90 @@
 //! AWS defaults) that scenarios refer to by name instead of restating them.
 //! Each figure carries its source; estimates are labelled as such.
 
+pub mod aws;
 pub mod storage;
 
 use crate::units::HOURS_PER_YEAR;
 use std::fmt::Write;
 
 /// Topics `nines presets` can print.
-pub const TOPICS: &[&str] = &["storage"];
+pub const TOPICS: &[&str] = &["aws", "storage"];
 
 /// Renders the presets of one topic, or all of them.
 pub fn render(topic: Option<&str>) -> Result<String, String> {
     match topic {
-        None => Ok(render_storage()),
+        None => Ok(format!("{}\n{}", render_aws(), render_storage())),
+        Some("aws") => Ok(render_aws()),
         Some("storage") => Ok(render_storage()),
         Some(other) => Err(format!("no presets about {other:?}: topics are {}", TOPICS.join(", "))),
     }
+}
+
+fn render_aws() -> String {
+    let mut rows: Vec<[String; 5]> =
+        vec![["preset".into(), "value".into(), "quality".into(), "what".into(), "source".into()]];
+    let mut add = |p: &aws::Preset| {
+        rows.push([
+            p.key.into(),
+            format!("{} {}", p.value, p.unit),
+            format!("[{}]", p.quality),
+            p.what.into(),
+            p.source.into(),
+        ]);
+    };
+    for p in aws::INSTANCE_TYPES
+        .iter()
+        .chain(aws::DB_CLASSES)
+        .chain(aws::LOAD_BALANCER)
+        .chain(aws::AUTO_SCALING)
+        .chain(aws::EBS)
+    {
+        add(p);
+    }
+    add(&aws::SPOT_NOTICE_S);
+    add(&aws::SPOT_PRICE_RATIO);
+    for (name, lo, hi) in aws::SPOT_BANDS {
+        let mid = aws::spot_band_monthly(name).unwrap_or(0.0) * 100.0;
+        rows.push([
+            format!("spot = \"{name}\""),
+            format!("{mid}% /month"),
+            if *name == ">20%" { "[U]".into() } else { "[S]".into() },
+            format!(
+                "Spot interruption-frequency band {lo}-{hi}%: its midpoint{}",
+                if *name == ">20%" { " (open band: taken as 20-30%, an assumption)" } else { "" }
+            ),
+            aws::SPOT_BANDS_SOURCE.into(),
+        ]);
+    }
+    for (key, what, lo, hi, source) in aws::FAILOVER {
+        rows.push([
+            format!("failover = \"{key}\""),
+            format!("{lo}-{hi} s"),
+            "[P]".into(),
+            format!("{what} (modelled as uniform over the range)"),
+            (*source).into(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..4).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::from(
+        "AWS building blocks (us-east-1). [P] primary (AWS) [S] secondary [D] derived [U] unsourced estimate\n\n",
+    );
+    for r in &rows {
+        let _ = writeln!(
+            out,
+            "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        );
+    }
+    out
 }
 
 /// Marks a figure the facts file labels as an unsourced estimate.
@@ -130,5 +199,9 @@ mod tests {
         assert!(t.contains("https://aws.amazon.com/s3/sla/"));
         assert!(t.contains("43.800 h"), "One Zone-IA's 99.5% is 43.8 h a year");
         assert!(render(Some("nope")).is_err());
+        let a = render(Some("aws")).unwrap();
+        for key in ["t3.nano", "t3.micro", "t3.small", "m5.large", "alb.hourly", "ebs.gp3", "ebs.io2", "rds-multi-az"] {
+            assert!(a.contains(key), "{key}");
+        }
     }
 }

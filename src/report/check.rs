@@ -2,7 +2,7 @@
 //! understood — placements, the structure tree, every distribution and its
 //! mean — before spending time on a run.
 
-use crate::model::{Model, NONE, Node, OutageProcess};
+use crate::model::{Model, NONE, Node, OutageProcess, Role};
 use crate::scenario::Scenario;
 use crate::units::format_duration;
 use std::fmt::Write;
@@ -11,15 +11,16 @@ use std::fmt::Write;
 const MAX_LISTED: usize = 12;
 
 fn outage(m: &Model, o: &OutageProcess) -> String {
-    format!(
-        "every {} (mean {} between), lasting {}",
-        m.dists[o.between as usize],
-        format_duration(m.dists[o.between as usize].mean()),
-        m.dists[o.duration as usize]
-    )
+    let destroy = if o.destroy_p > 0.0 {
+        format!("; {}% of outages destroy its data", o.destroy_p * 100.0)
+    } else {
+        String::new()
+    };
+    format!("between outages {}; lasting {}{destroy}", m.dists[o.between as usize], m.dists[o.duration as usize])
 }
 
-fn unit_name(m: &Model, u: u32) -> String {
+/// A unit as `web#2 @use1-az1` (no `#` when the component has one replica).
+pub(crate) fn unit_name(m: &Model, u: u32) -> String {
     let unit = &m.units[u as usize];
     let c = &m.components[unit.component as usize];
     let place = if unit.zone != NONE {
@@ -36,7 +37,32 @@ fn tree(m: &Model, node: Node, depth: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
     match node {
         Node::Unit(u) => {
-            let _ = writeln!(out, "{pad}{}", unit_name(m, u));
+            if let Role::Standby(p) = m.units[u as usize].role {
+                let pair = &m.standbys[p as usize];
+                let members: Vec<String> = pair.members.iter().map(|&x| unit_name(m, x)).collect();
+                let _ = writeln!(
+                    out,
+                    "{pad}{}: active/passive over {}, failover {}",
+                    pair.name,
+                    members.join(", "),
+                    m.dists[pair.failover as usize]
+                );
+            } else {
+                let _ = writeln!(out, "{pad}{}", unit_name(m, u));
+            }
+        }
+        Node::Gate(g) if m.groups.iter().any(|x| x.gate == g) => {
+            let group = m.groups.iter().find(|x| x.gate == g).expect("found");
+            let zones: Vec<&str> = group.zones.iter().map(|&z| m.zones[z as usize].name.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "{pad}{}: auto-scaling group, {} instances (max {}) over {}, up while at least {} healthy",
+                group.name,
+                group.desired,
+                group.max,
+                zones.join(", "),
+                group.min_healthy
+            );
         }
         Node::Gate(g) => {
             let gate = &m.gates[g as usize];
@@ -77,18 +103,49 @@ pub fn describe(m: &Model) -> String {
             let zones: Vec<&str> = r.zones.iter().map(|&z| m.zones[z as usize].name.as_str()).collect();
             let _ = writeln!(out, "    {}: zones {}", r.name, zones.join(", "));
             if let Some(o) = &r.outage {
-                let _ = writeln!(out, "      region outage {}", outage(m, o));
+                let _ = writeln!(out, "      region outages: {}", outage(m, o));
             }
             for &z in &r.zones {
                 let zone = &m.zones[z as usize];
                 if let Some(o) = &zone.outage {
-                    let _ = writeln!(out, "      zone {} outage {}", zone.name, outage(m, o));
+                    let _ = writeln!(out, "      zone {} outages: {}", zone.name, outage(m, o));
                 }
             }
         }
     }
     let _ = writeln!(out, "  components:");
-    for c in &m.components {
+    for group in &m.groups {
+        let c = &m.components[group.component as usize];
+        let d = |i: u32| m.dists[i as usize].to_string();
+        let zones: Vec<&str> = group.zones.iter().map(|&z| m.zones[z as usize].name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "    {} group: {} desired, max {}, needs {} healthy, zones {}",
+            group.name,
+            group.desired,
+            group.max,
+            group.min_healthy,
+            zones.join(", ")
+        );
+        let _ = writeln!(out, "      instance time to failure: {}", d(c.failure));
+        let _ = writeln!(
+            out,
+            "      detection {}, launch {}, warm-up {}",
+            format_duration(group.detection),
+            d(group.launch),
+            d(group.warmup)
+        );
+        if group.spot_rate > 0.0 {
+            let _ = writeln!(
+                out,
+                "      Spot: {:.2} interruptions per instance-year, notice {}",
+                group.spot_rate * crate::units::HOURS_PER_YEAR,
+                format_duration(group.spot_notice)
+            );
+        }
+    }
+    for c in m.components.iter().filter(|c| !m.groups.iter().any(|g| m.components[g.component as usize].name == c.name))
+    {
         let units = c.first_unit..c.first_unit + c.count;
         let places: Vec<String> = units
             .map(|u| {

@@ -4,7 +4,9 @@
 //! JSON cannot disagree.
 
 pub mod check;
+pub mod csv;
 pub mod table;
+pub mod timeline;
 
 use crate::model::Model;
 use crate::scenario::Scenario;
@@ -67,6 +69,28 @@ pub struct Summary {
     pub p99: f64,
     /// Worst trial.
     pub max: f64,
+}
+
+/// One point of a distribution: the `q`-quantile is `hours`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct QuantilePoint {
+    /// Quantile level, 0 to 1.
+    pub q: f64,
+    /// Hours (per year, for downtime).
+    pub hours: f64,
+}
+
+/// Quantile levels of [`VariantReport::downtime_quantiles`], 67 of them:
+/// every 2.5% up to 90%, then denser in the tail where designs differ
+/// (91…99%, 99.1…99.9%, 99.91…99.99%, 99.995%, 99.999%), and 1 (the worst
+/// year, exact).
+pub fn quantile_grid() -> Vec<f64> {
+    let mut q: Vec<f64> = (0..=36).map(|k| f64::from(k) / 40.0).collect();
+    q.extend((91..=99).map(|k| f64::from(k) / 100.0));
+    q.extend((991..=999).map(|k| f64::from(k) / 1000.0));
+    q.extend((9991..=9999).map(|k| f64::from(k) / 10_000.0));
+    q.extend([0.99995, 0.99999, 1.0]);
+    q
 }
 
 /// Availability: mean fraction of time up, and its nines.
@@ -144,6 +168,10 @@ pub struct VariantReport {
     pub events: u64,
     /// Downtime, hours per year.
     pub downtime_hours: Summary,
+    /// Distribution of annual downtime across trials on the fixed grid of
+    /// [`quantile_grid`] (for charts); quantiles within the sketch's
+    /// relative error, the last point (q = 1) the exact worst year.
+    pub downtime_quantiles: Vec<QuantilePoint>,
     /// Availability.
     pub availability: Availability,
     /// SLO, when the scenario sets one.
@@ -155,6 +183,14 @@ pub struct VariantReport {
     pub outage_length_hours: Lengths,
     /// Probability of no outage over the horizon.
     pub reliability: Proportion,
+    /// Minutes per year of requests failing while the service was up
+    /// (traffic sent to failed instances before the health check noticed),
+    /// weighted by the share of traffic failing; present with groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_budget_minutes: Option<MeanCi>,
+    /// Spot interruptions per year; present with Spot groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_interruptions_per_year: Option<MeanCi>,
     /// What started the downtime, largest first; causes with none are left out.
     pub causes: Vec<CauseShare>,
     /// Buckets and their storage classes, when the scenario has any.
@@ -383,6 +419,13 @@ impl VariantReport {
                 p99: s.downtime_q.quantile(0.99),
                 max: d.max(),
             },
+            downtime_quantiles: quantile_grid()
+                .into_iter()
+                .map(|q| QuantilePoint {
+                    q,
+                    hours: if q >= 1.0 { d.max() } else { s.downtime_q.quantile(q).min(d.max()) },
+                })
+                .collect(),
             availability: Availability {
                 mean: 1.0 - unavail(d.mean()),
                 ci95: [1.0 - unavail(ci[1]), (1.0 - unavail(ci[0])).min(1.0)],
@@ -398,6 +441,12 @@ impl VariantReport {
                 max: s.outage_len.max(),
             },
             reliability: Proportion::new(s.no_outage, s.trials),
+            error_budget_minutes: (!model.groups.is_empty()).then(|| (&s.error_budget_minutes).into()),
+            spot_interruptions_per_year: model
+                .groups
+                .iter()
+                .any(|g| g.spot_rate > 0.0)
+                .then(|| (&s.spot_interruptions).into()),
             causes,
             storage: s.buckets.iter().enumerate().map(|(b, st)| bucket_report(model, b, st, s.trials)).collect(),
             cost: cost_report(model, &s.downtime),

@@ -109,6 +109,16 @@ pub fn render(r: &Report) -> String {
         }),
         row(format!("no outage in {}", format_duration(r.horizon_hours)), vs, |v| probability(&v.reliability)),
     ]);
+    if vs.iter().any(|v| v.error_budget_minutes.is_some()) {
+        rows.push(row("error-budget min/yr (partial, not in downtime)", vs, |v| {
+            v.error_budget_minutes.as_ref().map_or("–".into(), |m| mean_ci(m.mean, m.ci95))
+        }));
+    }
+    if vs.iter().any(|v| v.spot_interruptions_per_year.is_some()) {
+        rows.push(row("Spot interruptions/yr", vs, |v| {
+            v.spot_interruptions_per_year.as_ref().map_or("–".into(), |m| mean_ci(m.mean, m.ci95))
+        }));
+    }
     // Cause rows: every cause that took any variant down, largest overall first.
     let mut totals: BTreeMap<(String, String), f64> = BTreeMap::new();
     for v in vs {

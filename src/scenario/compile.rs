@@ -5,7 +5,7 @@ use super::raw::*;
 use super::{Invalid, Seg};
 use crate::dist::{Dist, Z_P90, Z_P95, Z_P99};
 use crate::model::*;
-use crate::presets::storage;
+use crate::presets::{aws, storage};
 use crate::rng::stream_key;
 use crate::units::{HOURS_PER_MONTH, HOURS_PER_YEAR, parse_bytes, parse_duration, parse_percent, parse_rate};
 use indexmap::IndexMap;
@@ -358,15 +358,18 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     let zone_index = |name: &str| zones.iter().position(|z| z.name == name).map(|i| i as u32);
 
     // Components and their replicas.
-    if raw.components.is_empty() && raw.buckets.is_empty() {
+    if raw.components.is_empty() && raw.buckets.is_empty() && raw.groups.is_empty() {
         return invalid(
             Vec::new(),
-            "the scenario has no [components] or [buckets]: declare at least one, e.g. [components.web] with mttf and mttr",
+            "the scenario has no [components], [groups] or [buckets]: declare at least one, e.g. [components.web] with mttf and mttr",
         );
     }
     let mut components = Vec::new();
     let mut units = Vec::new();
     let mut cost = Vec::new();
+    let mut standbys = Vec::new();
+    // Names that stand for one node in structures (groups, standby pairs).
+    let mut single_node: IndexMap<String, Node> = IndexMap::new();
     for (ci, (name, c)) in raw.components.iter().enumerate() {
         let at = path(&["components", name]);
         let count = match c.count {
@@ -443,12 +446,52 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
             let (zone, region) = placements[i as usize % placements.len()];
             units.push(Unit {
                 component: ci as u32,
+                role: Role::Plain,
                 zone,
                 region,
                 stream: stream_key(&format!("component:{name}#{i}")),
             });
         }
-        let hourly = price(c.hourly_usd, &with(&at, "hourly_usd"))?;
+        let failover = c.failover.as_ref().filter(|f| !matches!(f, DistSpec::Fixed(n) if n == "none"));
+        if let Some(spec) = failover {
+            let p = with(&at, "failover");
+            if count < 2 {
+                return invalid(
+                    p,
+                    format!("an active/passive component needs count = 2 or more (a standby), got {count}"),
+                );
+            }
+            let sb = standbys.len() as u32;
+            for u in first_unit..first_unit + count {
+                units[u as usize].role = Role::Member(sb);
+            }
+            let failover = failover_dist(spec, &p, &mut dists)?;
+            let unit = units.len() as u32;
+            units.push(Unit {
+                component: ci as u32,
+                role: Role::Standby(sb),
+                zone: NONE,
+                region: NONE,
+                stream: stream_key(&format!("standby:{name}")),
+            });
+            standbys.push(StandbyPair {
+                name: name.clone(),
+                members: (first_unit..first_unit + count).collect(),
+                unit,
+                failover,
+                stream: stream_key(&format!("failover:{name}")),
+            });
+            single_node.insert(name.clone(), Node::Unit(unit));
+        }
+        let preset_hourly = match &c.instance_type {
+            None => 0.0,
+            Some(t) => match aws::instance_price(t) {
+                Some(p) => p.value,
+                None => return invalid(with(&at, "instance_type"), unknown_instance(t)),
+            },
+        };
+        let hourly =
+            if c.hourly_usd.is_some() { price(c.hourly_usd, &with(&at, "hourly_usd"))? } else { preset_hourly };
         let monthly = price(c.monthly_usd, &with(&at, "monthly_usd"))?;
         if hourly > 0.0 || monthly > 0.0 {
             cost.push(CostItem {
@@ -464,6 +507,212 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
             first_unit,
             count,
         });
+    }
+    // Load balancers: price and health-check detection time.
+    let mut lb_detection: IndexMap<String, f64> = IndexMap::new();
+    for (name, lb) in &raw.load_balancers {
+        let at = path(&["load_balancers", name]);
+        if let Some(kind) = &lb.kind {
+            if kind != "alb" {
+                return invalid(with(&at, "type"), format!("unknown load balancer type {kind:?}: known: \"alb\""));
+            }
+        }
+        let interval = match &lb.interval {
+            Some(t) => positive_duration(t, &with(&at, "interval"))?,
+            None => 30.0 / 3600.0,
+        };
+        let threshold = match lb.unhealthy_threshold {
+            None => 2,
+            Some(n) if (1..=100).contains(&n) => n,
+            Some(n) => {
+                return invalid(
+                    with(&at, "unhealthy_threshold"),
+                    format!("must be a whole number from 1 to 100 (got {n})"),
+                );
+            }
+        };
+        lb_detection.insert(name.clone(), interval * threshold as f64);
+        let hourly = match lb.hourly_usd {
+            Some(v) => price(Some(v), &with(&at, "hourly_usd"))?,
+            None => aws::LOAD_BALANCER[0].value,
+        };
+        cost.push(CostItem { name: format!("load balancer {name}"), monthly_usd: hourly * HOURS_PER_MONTH });
+    }
+    // Auto-scaling groups: a component entry (for causes), `max` slot units
+    // per zone, and a k-of-slots gate.
+    let mut groups = Vec::new();
+    let mut group_gates = Vec::new();
+    for (name, g) in &raw.groups {
+        let at = path(&["groups", name]);
+        if raw.components.contains_key(name) {
+            return invalid(at, format!("{name:?} is both a component and a group: names must be unique"));
+        }
+        let desired = match g.desired {
+            n if (1..=100_000).contains(&n) => n as u32,
+            n => return invalid(with(&at, "desired"), format!("must be a whole number from 1 to 100000 (got {n})")),
+        };
+        let max = match g.max {
+            None => desired,
+            Some(n) if n >= i64::from(desired) && n <= 100_000 => n as u32,
+            Some(n) => {
+                return invalid(
+                    with(&at, "max"),
+                    format!("must be at least desired ({desired}) and at most 100000 (got {n})"),
+                );
+            }
+        };
+        let min_healthy = match g.min_healthy {
+            None => 1,
+            Some(k) if k >= 1 && k <= i64::from(max) && k <= i64::from(desired) => k as u32,
+            Some(k) => {
+                return invalid(
+                    with(&at, "min_healthy"),
+                    format!("must be between 1 and desired ({desired}), which is at most max ({max}) (got {k})"),
+                );
+            }
+        };
+        if g.zones.is_empty() {
+            return invalid(with(&at, "zones"), "must list at least one zone");
+        }
+        let mut gzones = Vec::new();
+        for (i, z) in g.zones.iter().enumerate() {
+            let zp = with_index(&with(&at, "zones"), i);
+            let Some(zi) = zones.iter().position(|x| &x.name == z) else {
+                return invalid(zp, format!("unknown zone {z:?}: {}", known(zones.iter().map(|z| &z.name))));
+            };
+            if gzones.contains(&(zi as u32)) {
+                return invalid(zp, format!("zone {z:?} is listed twice"));
+            }
+            gzones.push(zi as u32);
+        }
+        let detection = match &g.load_balancer {
+            None => aws::LOAD_BALANCER[1].value * aws::LOAD_BALANCER[2].value / 3600.0,
+            Some(lb) => match lb_detection.get(lb) {
+                Some(d) => *d,
+                None => {
+                    return invalid(
+                        with(&at, "load_balancer"),
+                        format!("unknown load balancer {lb:?}: {}", known(lb_detection.keys())),
+                    );
+                }
+            },
+        };
+        let failure = match one_of(
+            &at,
+            &["mttf", "afr", "failure"],
+            &[g.mttf.is_some(), g.afr.is_some(), g.failure.is_some()],
+            "a group needs its instances' time to failure",
+        )? {
+            0 => exponential_mean(g.mttf.as_deref().expect("given"), &with(&at, "mttf"), &mut dists)?,
+            1 => {
+                let p = with(&at, "afr");
+                let rate = afr_rate(g.afr.as_deref().expect("given"), &p)?;
+                dists.push(at_path(Dist::exponential(rate), &p)?);
+                dists.len() as u32 - 1
+            }
+            _ => dist(g.failure.as_ref().expect("given"), &with(&at, "failure"), &mut dists)?,
+        };
+        let mut timing = |spec: &Option<DistSpec>, field: &str, default_s: f64| -> Res<u32> {
+            match spec {
+                Some(d) => dist(d, &with(&at, field), &mut dists),
+                None => {
+                    dists.push(Dist::Fixed(default_s / 3600.0));
+                    Ok(dists.len() as u32 - 1)
+                }
+            }
+        };
+        let launch = timing(&g.launch, "launch", aws::AUTO_SCALING[0].value)?;
+        let warmup = timing(&g.warmup, "warmup", aws::AUTO_SCALING[1].value)?;
+        let spot_rate = match &g.spot {
+            None => 0.0,
+            Some(band) => {
+                let p = with(&at, "spot");
+                let monthly = match aws::spot_band_monthly(band) {
+                    Some(q) => q,
+                    None => {
+                        let q = parse_percent(band).map_err(|_| Invalid {
+                            path: p.clone(),
+                            message: format!(
+                                "expected an interruption band ({}) or a monthly rate like \"8%\" (got {band:?})",
+                                aws::spot_band_names()
+                            ),
+                        })?;
+                        if !(q > 0.0 && q < 1.0) {
+                            return invalid(p, format!("must be between 0% and 100%, exclusive (got {band:?})"));
+                        }
+                        q
+                    }
+                };
+                // A monthly interruption probability q is a constant rate
+                // −ln(1 − q) per month.
+                -(1.0 - monthly).ln() / HOURS_PER_MONTH
+            }
+        };
+        let preset_hourly = match &g.instance_type {
+            None => 0.0,
+            Some(t) => match aws::instance_price(t) {
+                Some(p) => p.value,
+                None => return invalid(with(&at, "instance_type"), unknown_instance(t)),
+            },
+        };
+        let hourly = match g.hourly_usd {
+            Some(v) => price(Some(v), &with(&at, "hourly_usd"))?,
+            None if spot_rate > 0.0 => preset_hourly * aws::SPOT_PRICE_RATIO.value,
+            None => preset_hourly,
+        };
+        if hourly > 0.0 {
+            let kind = if spot_rate > 0.0 { "Spot " } else { "" };
+            let itype = g.instance_type.as_deref().unwrap_or("instance");
+            cost.push(CostItem {
+                name: format!("group {name}: {desired} × {kind}{itype}"),
+                monthly_usd: f64::from(desired) * hourly * HOURS_PER_MONTH,
+            });
+        }
+        let gi = groups.len() as u32;
+        let component = components.len() as u32;
+        let first_unit = units.len() as u32;
+        let mut children = Vec::new();
+        let mut spot_streams = Vec::new();
+        for (zp, &z) in gzones.iter().enumerate() {
+            for j in 0..max {
+                children.push(Node::Unit(units.len() as u32));
+                spot_streams.push(stream_key(&format!("spot:{name}#{zp}.{j}")));
+                units.push(Unit {
+                    component,
+                    role: Role::Slot(gi),
+                    zone: z,
+                    region: zones[z as usize].region,
+                    stream: stream_key(&format!("group:{name}#{zp}.{j}")),
+                });
+            }
+        }
+        components.push(Component {
+            name: name.clone(),
+            description: g.description.clone(),
+            failure,
+            repair: launch,
+            first_unit,
+            count: units.len() as u32 - first_unit,
+        });
+        group_gates.push(Gate { label: name.clone(), k: min_healthy, children });
+        groups.push(Group {
+            name: name.clone(),
+            component,
+            zones: gzones,
+            desired,
+            max,
+            min_healthy,
+            first_unit,
+            launch,
+            warmup,
+            detection,
+            spot_rate,
+            spot_notice: aws::SPOT_NOTICE_S.value / 3600.0,
+            spot_streams,
+            stream: stream_key(&format!("group:{name}")),
+            gate: gi,
+        });
+        single_node.insert(name.clone(), Node::Gate(gi));
     }
     let plain_components = components.len();
     let mut buckets = Vec::new();
@@ -509,8 +758,9 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     let mut builder = StructureBuilder {
         raw_services: &raw.services,
         component_index: &component_index,
+        single_node: &single_node,
         components: &components,
-        gates: Vec::new(),
+        gates: group_gates,
         service_gate: vec![None; raw.services.len()],
         visiting: Vec::new(),
         referenced: vec![false; raw.services.len()],
@@ -573,13 +823,28 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         .iter()
         .enumerate()
         .map(|(i, c)| Cause {
-            kind: if i < plain_components { CauseKind::Component } else { CauseKind::Bucket },
+            kind: if groups.iter().any(|g| g.component as usize == i) {
+                CauseKind::Group
+            } else if standbys.iter().any(|p| units[p.unit as usize].component as usize == i) {
+                CauseKind::Standby
+            } else if i < plain_components {
+                CauseKind::Component
+            } else {
+                CauseKind::Bucket
+            },
             name: c.name.clone(),
         })
         .chain(zones.iter().map(|z| Cause { kind: CauseKind::Zone, name: z.name.clone() }))
         .chain(regions.iter().map(|r| Cause { kind: CauseKind::Region, name: r.name.clone() }))
         .collect();
 
+    let mut zone_group_lists = vec![Vec::new(); zones.len()];
+    for (g, group) in groups.iter().enumerate() {
+        for &z in &group.zones {
+            zone_group_lists[z as usize].push(g as u32);
+        }
+    }
+    let zone_groups = Csr::from_lists(&zone_group_lists);
     let mut unit_bucket = vec![NONE; units.len()];
     for (b, bucket) in buckets.iter().enumerate() {
         unit_bucket[bucket.unit as usize] = b as u32;
@@ -608,11 +873,34 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         buckets,
         months: (horizon / HOURS_PER_MONTH + 1e-9).floor() as u32,
         cost,
+        zone_groups,
+        groups,
+        standbys,
         downtime_cost_per_hour: match raw.targets.downtime_cost_per_hour {
             None => None,
             Some(v) => Some(price(Some(v), &path(&["targets", "downtime_cost_per_hour"]))?),
         },
     })
+}
+
+/// A failover time: a preset name ("rds-multi-az": uniform over the range
+/// AWS documents) or any distribution.
+fn failover_dist(spec: &DistSpec, at: &[Seg], dists: &mut Vec<Dist>) -> Res<u32> {
+    if let DistSpec::Fixed(name) = spec {
+        if let Some((lo, hi, _)) = aws::failover(name) {
+            dists.push(at_path(Dist::uniform(lo / 3600.0, hi / 3600.0), at)?);
+            return Ok(dists.len() as u32 - 1);
+        }
+        if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return invalid(at.to_vec(), format!("unknown failover preset {name:?}: known: {}", aws::failover_names()));
+        }
+    }
+    dist(spec, at, dists)
+}
+
+fn unknown_instance(t: &str) -> String {
+    let known: Vec<&str> = aws::INSTANCE_TYPES.iter().chain(aws::DB_CLASSES).map(|p| p.key).collect();
+    format!("unknown instance type {t:?}: known: {} (or set hourly_usd)", known.join(", "))
 }
 
 /// Default length of a storage class's own outages. AWS publishes none: this
@@ -724,7 +1012,7 @@ fn bucket(
             first_unit: unit,
             count: 1,
         },
-        Unit { component, zone, region, stream: stream_key(&format!("bucket:{name}")) },
+        Unit { component, role: Role::Plain, zone, region, stream: stream_key(&format!("bucket:{name}")) },
     ))
 }
 
@@ -741,6 +1029,7 @@ fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {
 struct StructureBuilder<'a> {
     raw_services: &'a IndexMap<String, RawService>,
     component_index: &'a IndexMap<String, usize>,
+    single_node: &'a IndexMap<String, Node>,
     components: &'a [Component],
     gates: Vec<Gate>,
     service_gate: Vec<Option<u32>>,
@@ -841,7 +1130,9 @@ impl StructureBuilder<'_> {
             let item_at = if single { at.to_vec() } else { with_index(at, i) };
             match item {
                 RawExpr::Ref(name) => {
-                    if let Some(&ci) = self.component_index.get(name) {
+                    if let Some(&node) = self.single_node.get(name) {
+                        out.push(node);
+                    } else if let Some(&ci) = self.component_index.get(name) {
                         let c = &self.components[ci];
                         out.extend((c.first_unit..c.first_unit + c.count).map(Node::Unit));
                     } else if let Some(si) = self.raw_services.get_index_of(name) {

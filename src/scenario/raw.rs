@@ -30,12 +30,62 @@ pub struct RawScenario {
     /// Things that fail and get repaired.
     #[serde(default)]
     pub components: IndexMap<String, RawComponent>,
+    /// Auto-scaling groups of instances behind a load balancer.
+    #[serde(default)]
+    pub groups: IndexMap<String, RawGroup>,
+    /// Load balancers (health-check settings and price).
+    #[serde(default)]
+    pub load_balancers: IndexMap<String, RawLoadBalancer>,
     /// Object-storage buckets in a storage class.
     #[serde(default)]
     pub buckets: IndexMap<String, RawBucket>,
     /// Named structures: when is each service up.
     #[serde(default)]
     pub services: IndexMap<String, RawService>,
+}
+
+/// `[load_balancers.NAME]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLoadBalancer {
+    pub description: Option<String>,
+    /// Only "alb" for now (its price and health-check defaults).
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Health-check interval (default 30 s).
+    pub interval: Option<String>,
+    /// Failed checks before a target is taken out (default 2).
+    pub unhealthy_threshold: Option<i64>,
+    pub hourly_usd: Option<f64>,
+}
+
+/// `[groups.NAME]`: an auto-scaling group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub description: Option<String>,
+    /// Instance type preset (price), e.g. "t3.micro".
+    pub instance_type: Option<String>,
+    /// Spot interruption band ("<5%", "5-10%", ...) or a monthly rate "8%".
+    pub spot: Option<String>,
+    /// Instances the group keeps running.
+    pub desired: i64,
+    /// Most instances it may run (default: desired).
+    pub max: Option<i64>,
+    /// Healthy instances the load needs; below this the group is down.
+    pub min_healthy: Option<i64>,
+    pub zones: Vec<String>,
+    /// The load balancer in front (its health check detects failures).
+    pub load_balancer: Option<String>,
+    pub mttf: Option<String>,
+    pub afr: Option<String>,
+    pub failure: Option<DistSpec>,
+    /// Instance launch time (default 29 s).
+    pub launch: Option<DistSpec>,
+    /// Time from running to admitted by the load balancer (default 150 s).
+    pub warmup: Option<DistSpec>,
+    /// Overrides the instance price, USD per hour.
+    pub hourly_usd: Option<f64>,
 }
 
 /// `[buckets.NAME]`
@@ -135,6 +185,11 @@ pub struct RawComponent {
     pub failure: Option<DistSpec>,
     pub mttr: Option<String>,
     pub repair: Option<DistSpec>,
+    /// Active/passive: one member serves, a failure fails over to a standby
+    /// after this time (a distribution, or a preset such as "rds-multi-az").
+    pub failover: Option<DistSpec>,
+    /// Price preset for each replica (instance type or DB class).
+    pub instance_type: Option<String>,
     /// Price of one replica per hour, USD.
     pub hourly_usd: Option<f64>,
     /// Price of one replica per month, USD.

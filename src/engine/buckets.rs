@@ -1,0 +1,100 @@
+//! Per-trial bookkeeping of buckets: when each was unavailable (split by
+//! month for SLA credits, and into the class's own outages versus zone or
+//! region outages) and whether its data was destroyed.
+
+use crate::model::Model;
+use crate::stats::VariantStats;
+use crate::units::HOURS_PER_MONTH;
+
+/// Working memory for the buckets of one trial.
+pub(super) struct BucketScratch {
+    /// Start of the current unavailability, or NaN while available.
+    pub down_since: Vec<f64>,
+    /// Start of the current own (storage-class) outage, or NaN.
+    pub own_since: Vec<f64>,
+    down_total: Vec<f64>,
+    pub own_total: Vec<f64>,
+    /// Unavailable hours per bucket and month (`bucket * months + month`).
+    month_down: Vec<f64>,
+    pub lost: Vec<bool>,
+    months: usize,
+}
+
+impl BucketScratch {
+    pub fn new(model: &Model) -> Self {
+        let n = model.buckets.len();
+        BucketScratch {
+            down_since: vec![f64::NAN; n],
+            own_since: vec![f64::NAN; n],
+            down_total: vec![0.0; n],
+            own_total: vec![0.0; n],
+            month_down: vec![0.0; n * model.months as usize],
+            lost: vec![false; n],
+            months: model.months as usize,
+        }
+    }
+
+    pub fn reset(&mut self) {
+        self.down_since.fill(f64::NAN);
+        self.own_since.fill(f64::NAN);
+        self.down_total.fill(0.0);
+        self.own_total.fill(0.0);
+        self.month_down.fill(0.0);
+        self.lost.fill(false);
+    }
+
+    /// Adds the unavailability `[from, to)` of bucket `b`, split by month.
+    pub fn add_down(&mut self, b: usize, from: f64, to: f64) {
+        self.down_total[b] += to - from;
+        let mut t = from;
+        while t < to {
+            let m = (t / HOURS_PER_MONTH) as usize;
+            if m >= self.months {
+                break;
+            }
+            let end = to.min((m + 1) as f64 * HOURS_PER_MONTH);
+            self.month_down[b * self.months + m] += end - t;
+            t = end;
+        }
+    }
+
+    /// Closes the intervals still open at the horizon.
+    pub fn close(&mut self, horizon: f64) {
+        for b in 0..self.down_since.len() {
+            let since = self.down_since[b];
+            if !since.is_nan() {
+                self.add_down(b, since, horizon);
+            }
+            let own = self.own_since[b];
+            if !own.is_nan() {
+                self.own_total[b] += horizon - own;
+            }
+        }
+    }
+
+    /// Adds this trial's figures to the accumulator.
+    pub fn record(&self, model: &Model, acc: &mut VariantStats, years: f64) {
+        for (b, bucket) in model.buckets.iter().enumerate() {
+            let st = &mut acc.buckets[b];
+            let total = self.down_total[b];
+            let own = self.own_total[b];
+            st.downtime.add(total / years);
+            st.own.add(own / years);
+            st.infra.add((total - own).max(0.0) / years);
+            let mut credit_pct = 0.0;
+            for m in 0..self.months {
+                let uptime = 1.0 - self.month_down[b * self.months + m] / HOURS_PER_MONTH;
+                if let Some(i) = bucket.class.credit_tier(uptime) {
+                    st.credit_months[i] += 1;
+                    credit_pct += bucket.class.sla_credit_tiers.tiers[i][2];
+                }
+            }
+            st.months += self.months as u64;
+            st.credit_usd.add(credit_pct / 100.0 * bucket.monthly_usd() / years);
+            if self.lost[b] {
+                st.lost_trials += 1;
+            }
+            st.bytes_lost.add(if self.lost[b] { bucket.size_bytes / years } else { 0.0 });
+        }
+    }
+}

@@ -1,0 +1,560 @@
+//! The discrete-event engine: one trial's event loop over a compiled model,
+//! and many trials in parallel.
+//!
+//! Semantics (also in README):
+//! - at time 0 everything is up;
+//! - each plain unit alternates up (time to failure) and down (time to
+//!   repair), independently of zone and region outages, which overlay it: a
+//!   unit serves while it is not failed and neither its zone nor its region
+//!   is out;
+//! - auto-scaling groups ([`groups`]) and standby pairs ([`standby`]) drive
+//!   their units by their own rules;
+//! - the service is up while its root gate holds; each up→down transition
+//!   starts an outage, attributed to the event that caused it;
+//! - an outage still running at the horizon is cut there.
+//!
+//! Trials are grouped into fixed chunks whose results are merged in chunk
+//! order, so the output does not depend on the number of threads.
+
+mod buckets;
+mod groups;
+mod standby;
+
+use crate::model::{Model, NONE, Role};
+use crate::queue::EventQueue;
+use crate::rng::{SimRng, stream};
+use crate::stats::VariantStats;
+use buckets::BucketScratch;
+use rand::RngExt;
+use rayon::prelude::*;
+
+/// What can happen in a trial. Indices refer to the model's vectors.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Fail(u32),
+    Repair(u32),
+    ZoneDown(u32),
+    ZoneUp(u32),
+    RegionDown(u32),
+    RegionUp(u32),
+    /// A group's instance failed on its own.
+    SlotFail(u32),
+    /// The load balancer noticed a failed instance.
+    Detect(u32),
+    /// A launched instance passed its health checks.
+    LaunchDone(u32),
+    /// Spot interruption notice.
+    SpotNotice(u32),
+    /// Spot instance stopped, at the end of the notice.
+    SpotEnd(u32),
+    /// The load balancer noticed that zone position `1` of group `0` is out.
+    ZoneDetect(u32, u32),
+    /// A standby pair finished failing over.
+    FailoverDone(u32),
+}
+
+/// Per-thread working memory, reused from trial to trial.
+pub struct Scratch {
+    /// Reasons each unit is out of service (own failure, zone, region,
+    /// not launched, not serving).
+    unit_down: Vec<u8>,
+    unit_rng: Vec<SimRng>,
+    zone_rng: Vec<SimRng>,
+    region_rng: Vec<SimRng>,
+    zone_out: Vec<bool>,
+    region_out: Vec<bool>,
+    gate_up_count: Vec<u32>,
+    gate_up: Vec<bool>,
+    queue: EventQueue<Event>,
+    stack: Vec<u32>,
+    zone_destroy_rng: Vec<SimRng>,
+    region_destroy_rng: Vec<SimRng>,
+    buckets: BucketScratch,
+    groups: groups::GroupScratch,
+    standby: standby::StandbyScratch,
+    /// Happenings produced by group and standby logic, reported after the
+    /// event that caused them.
+    pending_happenings: Vec<(f64, Happening)>,
+}
+
+impl Scratch {
+    /// Working memory sized for `model`.
+    pub fn new(model: &Model) -> Self {
+        let placeholder = stream(0, 0, 0);
+        Scratch {
+            unit_down: vec![0; model.units.len()],
+            unit_rng: vec![placeholder.clone(); model.units.len()],
+            zone_rng: vec![placeholder.clone(); model.zones.len()],
+            region_rng: vec![placeholder.clone(); model.regions.len()],
+            zone_out: vec![false; model.zones.len()],
+            region_out: vec![false; model.regions.len()],
+            gate_up_count: vec![0; model.gates.len()],
+            gate_up: vec![true; model.gates.len()],
+            queue: EventQueue::new(),
+            stack: Vec::new(),
+            zone_destroy_rng: vec![placeholder.clone(); model.zones.len()],
+            region_destroy_rng: vec![placeholder; model.regions.len()],
+            buckets: BucketScratch::new(model),
+            groups: groups::GroupScratch::new(model),
+            standby: standby::StandbyScratch::new(model),
+            pending_happenings: Vec::new(),
+        }
+    }
+
+    /// True when zone `z` and its region are both up.
+    #[inline]
+    fn zone_healthy(&self, model: &Model, z: u32) -> bool {
+        !self.zone_out[z as usize] && !self.region_out[model.zones[z as usize].region as usize]
+    }
+}
+
+/// What one trial produced, besides what it wrote into the accumulator.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TrialSummary {
+    /// Hours the service was down within the horizon.
+    pub downtime: f64,
+    /// Outages started within the horizon.
+    pub outages: u32,
+    /// Events processed.
+    pub events: u64,
+    /// Hours of requests failing while the service was up: the share of
+    /// traffic sent to failed, not yet detected instances, integrated over
+    /// time (SRE "error budget").
+    pub error_budget: f64,
+    /// Spot interruptions.
+    pub spot_interruptions: u32,
+}
+
+/// Something that happened in a trial, for timelines ("a year in the life").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Happening {
+    /// Unit failed.
+    Failed(u32),
+    /// Unit repaired.
+    Repaired(u32),
+    /// Zone outage began.
+    ZoneDown(u32),
+    /// Zone outage ended.
+    ZoneUp(u32),
+    /// Region outage began.
+    RegionDown(u32),
+    /// Region outage ended.
+    RegionUp(u32),
+    /// A zone outage destroyed the data kept only in that zone.
+    ZoneDestroyed(u32),
+    /// A region outage destroyed the data kept in that region.
+    RegionDestroyed(u32),
+    /// A group's instance (slot unit) started serving.
+    Launched(u32),
+    /// A group's instance was terminated (failed, interrupted or surplus).
+    Terminated(u32),
+    /// A Spot instance received its interruption notice.
+    SpotInterrupted(u32),
+    /// Standby pair started failing over.
+    FailoverStarted(u32),
+    /// Standby pair finished failing over.
+    FailoverDone(u32),
+}
+
+/// Receives what happens during a trial (the accumulator, or a timeline).
+pub trait Observer {
+    /// An outage of `length` hours starting at `start`, caused by `cause`.
+    fn outage(&mut self, start: f64, length: f64, cause: u32);
+    /// Every event, in order; the statistics ignore these.
+    #[inline]
+    fn happened(&mut self, _time: f64, _what: Happening) {}
+}
+
+impl Observer for VariantStats {
+    #[inline]
+    fn outage(&mut self, _start: f64, length: f64, cause: u32) {
+        self.outage_len.add(length);
+        self.outage_len_q.add(length);
+        self.cause_hours[cause as usize] += length;
+        self.cause_outages[cause as usize] += 1;
+    }
+}
+
+/// Runs trial `trial` of `model`, reporting outages to `obs`.
+pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Observer) -> TrialSummary {
+    let horizon = model.horizon;
+    let seed = model.seed;
+    s.queue.clear();
+    s.unit_down.fill(0);
+    s.zone_out.fill(false);
+    s.region_out.fill(false);
+    s.buckets.reset();
+    s.pending_happenings.clear();
+    for (g, gate) in model.gates.iter().enumerate() {
+        s.gate_up_count[g] = gate.children.len() as u32;
+        s.gate_up[g] = true;
+    }
+    for (u, unit) in model.units.iter().enumerate() {
+        if matches!(unit.role, Role::Plain | Role::Member(_)) {
+            let rng = &mut s.unit_rng[u];
+            *rng = stream(seed, trial, unit.stream);
+            let ttf = &model.dists[model.components[unit.component as usize].failure as usize];
+            let t = ttf.sample(rng);
+            if t <= horizon {
+                s.queue.schedule(t, Event::Fail(u as u32));
+            }
+        }
+    }
+    for (z, zone) in model.zones.iter().enumerate() {
+        if let Some(o) = &zone.outage {
+            if o.destroy_p > 0.0 {
+                s.zone_destroy_rng[z] = stream(seed, trial, o.destroy_stream);
+            }
+            let rng = &mut s.zone_rng[z];
+            *rng = stream(seed, trial, zone.stream);
+            let t = model.dists[o.between as usize].sample(rng);
+            if t <= horizon {
+                s.queue.schedule(t, Event::ZoneDown(z as u32));
+            }
+        }
+    }
+    for (r, region) in model.regions.iter().enumerate() {
+        if let Some(o) = &region.outage {
+            if o.destroy_p > 0.0 {
+                s.region_destroy_rng[r] = stream(seed, trial, o.destroy_stream);
+            }
+            let rng = &mut s.region_rng[r];
+            *rng = stream(seed, trial, region.stream);
+            let t = model.dists[o.between as usize].sample(rng);
+            if t <= horizon {
+                s.queue.schedule(t, Event::RegionDown(r as u32));
+            }
+        }
+    }
+    groups::start_trial(model, s, trial);
+    standby::start_trial(model, s, trial);
+
+    let mut summary = TrialSummary::default();
+    let mut up = s.gate_up[model.root as usize];
+    let mut down_since = 0.0;
+    let mut down_cause = 0;
+    let mut last_t = 0.0;
+    let mut error_rate = 0.0;
+    while let Some((t, ev)) = s.queue.pop() {
+        summary.events += 1;
+        if up && error_rate > 0.0 {
+            summary.error_budget += error_rate * (t - last_t);
+        }
+        last_t = t;
+        let seen = match ev {
+            Event::Fail(u) | Event::SlotFail(u) => Some(Happening::Failed(u)),
+            Event::Repair(u) => Some(Happening::Repaired(u)),
+            Event::ZoneDown(z) => Some(Happening::ZoneDown(z)),
+            Event::ZoneUp(z) => Some(Happening::ZoneUp(z)),
+            Event::RegionDown(r) => Some(Happening::RegionDown(r)),
+            Event::RegionUp(r) => Some(Happening::RegionUp(r)),
+            Event::SpotNotice(u) => Some(Happening::SpotInterrupted(u)),
+            Event::FailoverDone(p) => Some(Happening::FailoverDone(p)),
+            Event::Detect(_) | Event::LaunchDone(_) | Event::SpotEnd(_) | Event::ZoneDetect(..) => None,
+        };
+        if let Some(what) = seen {
+            obs.happened(t, what);
+        }
+        let cause = handle(model, s, t, ev, &mut summary, obs);
+        for (when, what) in s.pending_happenings.drain(..) {
+            obs.happened(when, what);
+        }
+        if !model.groups.is_empty() {
+            error_rate = groups::error_rate(model, s);
+        }
+        let now_up = s.gate_up[model.root as usize];
+        if up && !now_up {
+            down_since = t;
+            down_cause = cause;
+            summary.outages += 1;
+        } else if !up && now_up {
+            summary.downtime += t - down_since;
+            obs.outage(down_since, t - down_since, down_cause);
+        }
+        up = now_up;
+    }
+    if up && error_rate > 0.0 {
+        summary.error_budget += error_rate * (horizon - last_t);
+    }
+    if !up {
+        summary.downtime += horizon - down_since;
+        obs.outage(down_since, horizon - down_since, down_cause);
+    }
+    s.buckets.close(horizon);
+    summary
+}
+
+/// Handles one event; returns its cause index.
+fn handle(
+    model: &Model,
+    s: &mut Scratch,
+    t: f64,
+    ev: Event,
+    summary: &mut TrialSummary,
+    obs: &mut impl Observer,
+) -> u32 {
+    let horizon = model.horizon;
+    match ev {
+        Event::Fail(u) => {
+            set_unit(model, s, u, true, t);
+            let b = model.unit_bucket[u as usize];
+            if b != NONE {
+                s.buckets.own_since[b as usize] = t;
+            }
+            let unit = &model.units[u as usize];
+            let ttr = &model.dists[model.components[unit.component as usize].repair as usize];
+            let next = t + ttr.sample(&mut s.unit_rng[u as usize]);
+            if next <= horizon {
+                s.queue.schedule(next, Event::Repair(u));
+            }
+            model.component_cause(u)
+        }
+        Event::Repair(u) => {
+            set_unit(model, s, u, false, t);
+            let b = model.unit_bucket[u as usize];
+            if b != NONE {
+                let b = b as usize;
+                s.buckets.own_total[b] += t - s.buckets.own_since[b];
+                s.buckets.own_since[b] = f64::NAN;
+            }
+            let unit = &model.units[u as usize];
+            let ttf = &model.dists[model.components[unit.component as usize].failure as usize];
+            let next = t + ttf.sample(&mut s.unit_rng[u as usize]);
+            if next <= horizon {
+                s.queue.schedule(next, Event::Fail(u));
+            }
+            model.component_cause(u)
+        }
+        Event::ZoneDown(z) | Event::ZoneUp(z) => {
+            let down = matches!(ev, Event::ZoneDown(_));
+            let o = model.zones[z as usize].outage.as_ref().expect("scheduled only with an outage process");
+            if down && o.destroy_p > 0.0 && s.zone_destroy_rng[z as usize].random::<f64>() < o.destroy_p {
+                obs.happened(t, Happening::ZoneDestroyed(z));
+                for &u in model.zone_units.get(z) {
+                    let b = model.unit_bucket[u as usize];
+                    if b != NONE && model.buckets[b as usize].class.single_az() {
+                        s.buckets.lost[b as usize] = true;
+                    }
+                }
+            }
+            let was_healthy = s.zone_healthy(model, z);
+            s.zone_out[z as usize] = down;
+            for &u in model.zone_units.get(z) {
+                set_unit(model, s, u, down, t);
+            }
+            if was_healthy != s.zone_healthy(model, z) {
+                groups::zone_changed(model, s, z, t);
+            }
+            let d = if down { o.duration } else { o.between };
+            let next = t + model.dists[d as usize].sample(&mut s.zone_rng[z as usize]);
+            if next <= horizon {
+                s.queue.schedule(next, if down { Event::ZoneUp(z) } else { Event::ZoneDown(z) });
+            }
+            model.zone_cause(z)
+        }
+        Event::RegionDown(r) | Event::RegionUp(r) => {
+            let down = matches!(ev, Event::RegionDown(_));
+            let o = model.regions[r as usize].outage.as_ref().expect("scheduled only with an outage process");
+            if down && o.destroy_p > 0.0 && s.region_destroy_rng[r as usize].random::<f64>() < o.destroy_p {
+                obs.happened(t, Happening::RegionDestroyed(r));
+                for &u in model.region_units.get(r) {
+                    let b = model.unit_bucket[u as usize];
+                    if b != NONE {
+                        s.buckets.lost[b as usize] = true;
+                    }
+                }
+            }
+            let zones = &model.regions[r as usize].zones;
+            let before: u64 =
+                zones.iter().enumerate().fold(0, |m, (i, &z)| m | (u64::from(s.zone_healthy(model, z)) << (i % 64)));
+            s.region_out[r as usize] = down;
+            for &u in model.region_units.get(r) {
+                set_unit(model, s, u, down, t);
+            }
+            for (i, &z) in zones.iter().enumerate() {
+                if (before >> (i % 64)) & 1 != u64::from(s.zone_healthy(model, z)) {
+                    groups::zone_changed(model, s, z, t);
+                }
+            }
+            let d = if down { o.duration } else { o.between };
+            let next = t + model.dists[d as usize].sample(&mut s.region_rng[r as usize]);
+            if next <= horizon {
+                s.queue.schedule(next, if down { Event::RegionUp(r) } else { Event::RegionDown(r) });
+            }
+            model.region_cause(r)
+        }
+        Event::SlotFail(u) => {
+            groups::own_failure(model, s, u, t);
+            model.component_cause(u)
+        }
+        Event::Detect(u) => {
+            groups::detected(model, s, u, t);
+            model.component_cause(u)
+        }
+        Event::LaunchDone(u) => {
+            groups::launch_done(model, s, u, t);
+            model.component_cause(u)
+        }
+        Event::SpotNotice(u) => {
+            if groups::spot_notice(model, s, u, t) {
+                summary.spot_interruptions += 1;
+            }
+            model.component_cause(u)
+        }
+        Event::SpotEnd(u) => {
+            groups::spot_end(model, s, u, t);
+            model.component_cause(u)
+        }
+        Event::ZoneDetect(g, zp) => {
+            groups::zone_detected(model, s, g, zp, t);
+            model.zone_cause(model.groups[g as usize].zones[zp as usize])
+        }
+        Event::FailoverDone(p) => {
+            standby::failover_done(model, s, p, t);
+            model.units[model.standbys[p as usize].unit as usize].component
+        }
+    }
+}
+
+/// Adds (`down`) or removes one reason for unit `u` to be out of service and
+/// pushes a resulting state change up the structure, then tells the group
+/// or standby pair that owns the unit.
+#[inline]
+fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool, t: f64) {
+    let c = &mut s.unit_down[u as usize];
+    let was_up = *c == 0;
+    if down {
+        *c += 1;
+    } else {
+        *c -= 1;
+    }
+    let is_up = *c == 0;
+    if was_up == is_up {
+        return;
+    }
+    let b = model.unit_bucket[u as usize];
+    if b != NONE {
+        let b = b as usize;
+        if is_up {
+            let since = s.buckets.down_since[b];
+            s.buckets.add_down(b, since, t);
+            s.buckets.down_since[b] = f64::NAN;
+        } else {
+            s.buckets.down_since[b] = t;
+        }
+    }
+    for &g in model.unit_parents.get(u) {
+        child_changed(model, s, g, is_up);
+    }
+    while let Some(g) = s.stack.pop() {
+        let gate_up = s.gate_up[g as usize];
+        for &p in model.gate_parents.get(g) {
+            child_changed(model, s, p, gate_up);
+        }
+    }
+    match model.units[u as usize].role {
+        Role::Slot(g) => groups::slot_flipped(model, s, g, u, is_up),
+        Role::Member(p) => standby::member_flipped(model, s, p, u, is_up, t),
+        Role::Plain | Role::Standby(_) => {}
+    }
+}
+
+#[inline]
+fn child_changed(model: &Model, s: &mut Scratch, g: u32, child_up: bool) {
+    let gi = g as usize;
+    if child_up {
+        s.gate_up_count[gi] += 1;
+    } else {
+        s.gate_up_count[gi] -= 1;
+    }
+    let now = s.gate_up_count[gi] >= model.gates[gi].k;
+    if now != s.gate_up[gi] {
+        s.gate_up[gi] = now;
+        s.stack.push(g);
+    }
+}
+
+/// Trials per chunk. Fixed, so that chunk boundaries (and hence merge order
+/// and every printed digit) do not depend on the thread count.
+pub const CHUNK_TRIALS: u64 = 512;
+
+/// Chunks simulated between two merges: bounds memory whatever the trials.
+const CHUNKS_PER_BATCH: u64 = 64;
+
+/// Runs trials `range` of `model` into one accumulator; with `trials`,
+/// also keeps each trial's summary (for per-trial exports).
+pub fn run_chunk(
+    model: &Model,
+    range: std::ops::Range<u64>,
+    scratch: &mut Scratch,
+    mut trials: Option<&mut Vec<TrialSummary>>,
+) -> VariantStats {
+    let mut acc = VariantStats::new(model);
+    let years = model.horizon_years();
+    for trial in range {
+        let t = run_trial(model, trial, scratch, &mut acc);
+        acc.trials += 1;
+        acc.events += t.events;
+        let annual = t.downtime / years;
+        acc.downtime.add(annual);
+        acc.downtime_q.add(annual);
+        acc.outages.add(f64::from(t.outages) / years);
+        acc.error_budget_minutes.add(t.error_budget * 60.0 / years);
+        acc.spot_interruptions.add(f64::from(t.spot_interruptions) / years);
+        if t.outages == 0 {
+            acc.no_outage += 1;
+        }
+        if let Some(slo) = model.slo {
+            if 1.0 - t.downtime / model.horizon >= slo {
+                acc.slo_met += 1;
+            }
+        }
+        scratch.buckets.record(model, &mut acc, years);
+        if let Some(v) = trials.as_deref_mut() {
+            v.push(t);
+        }
+    }
+    acc
+}
+
+/// Runs all trials of `model` on the current rayon pool; `progress` is
+/// called with the number of trials done after each batch.
+pub fn run(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> VariantStats {
+    run_keeping_trials(model, progress, false).0
+}
+
+/// Like [`run`], and with `keep` also returns every trial's summary in
+/// trial order (memory grows with trials: for exports only).
+pub fn run_keeping_trials(
+    model: &Model,
+    progress: &(dyn Fn(u64) + Sync),
+    keep: bool,
+) -> (VariantStats, Vec<TrialSummary>) {
+    let chunks = model.trials.div_ceil(CHUNK_TRIALS);
+    let mut total = VariantStats::new(model);
+    let mut kept = Vec::new();
+    let mut first = 0;
+    while first < chunks {
+        let last = (first + CHUNKS_PER_BATCH).min(chunks);
+        let parts: Vec<(VariantStats, Vec<TrialSummary>)> = (first..last)
+            .into_par_iter()
+            .map_init(
+                || Scratch::new(model),
+                |scratch, c| {
+                    let start = c * CHUNK_TRIALS;
+                    let mut trials = Vec::new();
+                    let range = start..(start + CHUNK_TRIALS).min(model.trials);
+                    let stats = run_chunk(model, range, scratch, keep.then_some(&mut trials));
+                    (stats, trials)
+                },
+            )
+            .collect();
+        for (stats, trials) in parts {
+            total.merge(&stats);
+            kept.extend(trials);
+        }
+        progress(total.trials);
+        first = last;
+    }
+    (total, kept)
+}

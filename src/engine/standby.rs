@@ -1,0 +1,87 @@
+//! Active/passive (standby) pairs within one trial.
+//!
+//! Rules (also in README): one member serves. When it goes down (its own
+//! failure, or its zone or region) and another member is up, the pair is
+//! down for a failover time, then that member serves. When no member is up,
+//! the pair stays down until one comes back, which then serves at once (its
+//! repair is the longer path). A standby going down while the active member
+//! serves changes nothing.
+
+use super::{Event, Happening, Scratch, set_unit};
+use crate::model::{Model, NONE};
+use crate::queue::EventKey;
+use crate::rng::{SimRng, stream};
+
+/// Working memory for the standby pairs of one trial.
+pub(super) struct StandbyScratch {
+    active: Vec<u32>,
+    target: Vec<u32>,
+    key: Vec<Option<EventKey>>,
+    rng: Vec<SimRng>,
+}
+
+impl StandbyScratch {
+    pub fn new(model: &Model) -> Self {
+        let n = model.standbys.len();
+        StandbyScratch {
+            active: vec![NONE; n],
+            target: vec![NONE; n],
+            key: vec![None; n],
+            rng: vec![stream(0, 0, 0); n],
+        }
+    }
+}
+
+/// The first member serves at time 0.
+pub(super) fn start_trial(model: &Model, s: &mut Scratch, trial: u64) {
+    for (p, pair) in model.standbys.iter().enumerate() {
+        s.standby.active[p] = pair.members[0];
+        s.standby.target[p] = NONE;
+        s.standby.key[p] = None;
+        s.standby.rng[p] = stream(model.seed, trial, pair.stream);
+    }
+}
+
+/// A member went down or came back.
+pub(super) fn member_flipped(model: &Model, s: &mut Scratch, p: u32, u: u32, is_up: bool, t: f64) {
+    let pi = p as usize;
+    let pair = &model.standbys[pi];
+    if !is_up {
+        if s.standby.active[pi] == u {
+            s.standby.active[pi] = NONE;
+            set_unit(model, s, pair.unit, true, t);
+            start_failover(model, s, p, t);
+        } else if s.standby.target[pi] == u {
+            if let Some(k) = s.standby.key[pi].take() {
+                s.queue.cancel(k);
+            }
+            s.standby.target[pi] = NONE;
+            start_failover(model, s, p, t);
+        }
+    } else if s.standby.active[pi] == NONE && s.standby.target[pi] == NONE {
+        s.standby.active[pi] = u;
+        set_unit(model, s, pair.unit, false, t);
+    }
+}
+
+/// Fails over to the first member that is up, if any.
+fn start_failover(model: &Model, s: &mut Scratch, p: u32, t: f64) {
+    let pi = p as usize;
+    let pair = &model.standbys[pi];
+    let Some(&m) = pair.members.iter().find(|&&m| s.unit_down[m as usize] == 0) else { return };
+    s.standby.target[pi] = m;
+    let done = t + model.dists[pair.failover as usize].sample(&mut s.standby.rng[pi]);
+    if done <= model.horizon {
+        s.standby.key[pi] = Some(s.queue.schedule(done, Event::FailoverDone(p)));
+    }
+    s.pending_happenings.push((t, Happening::FailoverStarted(p)));
+}
+
+/// The failover finished: the target member serves.
+pub(super) fn failover_done(model: &Model, s: &mut Scratch, p: u32, t: f64) {
+    let pi = p as usize;
+    s.standby.key[pi] = None;
+    let m = std::mem::replace(&mut s.standby.target[pi], NONE);
+    s.standby.active[pi] = m;
+    set_unit(model, s, model.standbys[pi].unit, false, t);
+}

@@ -1,0 +1,188 @@
+//! "A year in the life": a Gantt chart of one trial. One lane for the
+//! service (its outages, red), then each region, zone and replica with the
+//! intervals it was out. Below, a zoom on the longest service outage with
+//! only the lanes active around it, so one can see which failures lined up.
+
+use super::compare::{row_name, rows};
+use super::*;
+use crate::report::timeline::{Lane, LaneKind, clock, span_text};
+
+/// Timeline charts are taller than the others: many lanes, two panels.
+pub const TIMELINE_SIZE: (u32, u32) = (1600, 1150);
+
+/// A timeline chart of one trial.
+pub struct TimelineChart<'a> {
+    /// The trial.
+    pub timeline: &'a Timeline,
+    /// File name without extension.
+    pub stem: String,
+}
+
+fn kind_colour(k: LaneKind) -> RGBColor {
+    match k {
+        LaneKind::Service => TARGET,
+        LaneKind::Region => PALETTE[4],
+        LaneKind::Zone => PALETTE[1],
+        LaneKind::Component => PALETTE[0],
+    }
+}
+
+/// The time axis of one panel: hours are shown as `(t − offset) / unit`.
+struct Axis {
+    from: f64,
+    to: f64,
+    offset: f64,
+    unit: f64,
+    desc: String,
+}
+
+impl Chart for TimelineChart<'_> {
+    fn stem(&self) -> String {
+        self.stem.clone()
+    }
+
+    fn size(&self) -> (u32, u32) {
+        TIMELINE_SIZE
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let t = self.timeline;
+        let title = format!("{} · {}: a year in the life (trial {})", t.scenario, t.variant, t.trial);
+        let subtitle = format!(
+            "service {}: {} outage{}, {} down · every failure, repair and outage of this simulated {}",
+            t.service,
+            t.outages,
+            if t.outages == 1 { "" } else { "s" },
+            if t.downtime_hours > 0.0 { span_text(t.downtime_hours) } else { "never".into() },
+            if (t.horizon_hours - crate::units::HOURS_PER_YEAR).abs() < 1e-9 {
+                "year".to_owned()
+            } else {
+                "trial".to_owned()
+            },
+        );
+        let footer = format!(
+            "nines {} · scenario sha256 {} · seed {} · trial {} of {}",
+            t.nines_version,
+            &t.scenario_sha256[..t.scenario_sha256.len().min(12)],
+            t.seed,
+            t.trial,
+            t.trials
+        );
+        let body = frame(root, &title, &subtitle, &footer)?;
+        let (legend, body) = body.split_vertically(44);
+        legend_row(
+            &legend,
+            &[
+                ("service down", kind_colour(LaneKind::Service)),
+                ("region outage", kind_colour(LaneKind::Region)),
+                ("zone outage", kind_colour(LaneKind::Zone)),
+                ("replica failed", kind_colour(LaneKind::Component)),
+            ],
+        )?;
+
+        let longest =
+            t.lanes.first().and_then(|l| l.down.iter().max_by(|a, b| (a.end - a.start).total_cmp(&(b.end - b.start))));
+        let all: Vec<&Lane> = t.lanes.iter().collect();
+        let days = t.horizon_hours >= 72.0;
+        let full = Axis {
+            from: 0.0,
+            to: t.horizon_hours,
+            offset: 0.0,
+            unit: if days { 24.0 } else { 1.0 },
+            desc: if days { "time, days since the start of the trial".into() } else { "time, hours".into() },
+        };
+        let Some(out) = longest else {
+            return lanes_panel(&body, &all, &full, None, "no service outage in this trial");
+        };
+        let (_, h) = body.dim_in_pixel();
+        let (top, bottom) = body.split_vertically(h * 11 / 20);
+        let length = out.end - out.start;
+        let pad = (length * 0.75).max(1.0);
+        let zoom = Axis {
+            from: (out.start - pad).max(0.0),
+            to: (out.end + pad).min(t.horizon_hours),
+            offset: out.start,
+            unit: 1.0,
+            desc: format!("hours from the start of the outage ({})", clock(out.start)),
+        };
+        lanes_panel(&top, &all, &full, Some((zoom.from, zoom.to)), "the whole trial (shaded: zoomed below)")?;
+        let active: Vec<&Lane> = t
+            .lanes
+            .iter()
+            .filter(|l| l.kind == LaneKind::Service || l.down.iter().any(|s| s.end >= zoom.from && s.start <= zoom.to))
+            .collect();
+        let caption = format!(
+            "zoom on the longest outage: {} down, cause {}",
+            span_text(length),
+            out.cause.as_deref().unwrap_or("unknown")
+        );
+        lanes_panel(&bottom, &active, &zoom, None, &caption)
+    }
+}
+
+/// One Gantt panel: `lanes` top to bottom over `axis`; `shade` marks a
+/// window (hours).
+fn lanes_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lanes: &[&Lane],
+    axis: &Axis,
+    shade: Option<(f64, f64)>,
+    caption: &str,
+) -> DrawResult<DB> {
+    let n = lanes.len();
+    let names: Vec<String> = lanes.iter().map(|l| l.name.clone()).collect();
+    let (_, h) = area.dim_in_pixel();
+    // Rows shrink their labels when there are many.
+    let row_px = f64::from(h.saturating_sub(150)) / n.max(1) as f64;
+    let label_px = (row_px * 0.8).clamp(14.0, TICK_PX);
+    let label_w = widest(area, &names, label_px) + 30;
+    let x = |hours: f64| (hours - axis.offset) / axis.unit;
+    let (x0, x1) = (x(axis.from), x(axis.to));
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, style(TICK_PX))
+        .margin_left(20)
+        .margin_right(50)
+        .x_label_area_size(70)
+        .y_label_area_size(label_w)
+        .build_cartesian_2d(x0..x1, rows(n))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(axis.desc.as_str())
+        .axis_desc_style(style(AXIS_PX - 4.0))
+        .label_style(style(TICK_PX))
+        .y_label_style(style(label_px))
+        .x_labels(12)
+        .x_label_formatter(&|v| short(*v))
+        .y_label_formatter(&|y| row_name(*y, &names))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(230, 230, 230))
+        .draw()?;
+    // Bars at least 3 pixels wide, or a 20-minute repair in a year would vanish.
+    let plot_w = f64::from(chart.plotting_area().dim_in_pixel().0.max(1));
+    let min_w = 3.0 * (x1 - x0) / plot_w;
+    let top = n as f64 - 0.5;
+    if let Some((a, b)) = shade {
+        let (a, b) = (x(a), x(b));
+        let mid = (a + b) / 2.0;
+        let half = ((b - a) / 2.0).max(4.0 * min_w);
+        chart.draw_series([Rectangle::new([(mid - half, -0.5), (mid + half, top)], TARGET.mix(0.12).filled())])?;
+    }
+    for (i, lane) in lanes.iter().enumerate() {
+        let y = (n - 1 - i) as f64;
+        let c = kind_colour(lane.kind);
+        let bars = lane.down.iter().filter(|s| s.end >= axis.from && s.start <= axis.to).map(|s| {
+            let (a, b) = (x(s.start.max(axis.from)), x(s.end.min(axis.to)));
+            let b = b.max(a + min_w);
+            Rectangle::new([(a, y - 0.36), (b, y + 0.36)], c.filled())
+        });
+        chart.draw_series(bars)?;
+        let marks = lane.destroyed.iter().filter(|&&d| d >= axis.from && d <= axis.to).map(|&d| {
+            EmptyElement::at((x(d), y))
+                + Cross::new((0, 0), 12, INK.stroke_width(4))
+                + Text::new("destroyed", (14, -14), style(label_px).pos(Pos::new(HPos::Left, VPos::Bottom)))
+        });
+        chart.draw_series(marks)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,391 @@
+//! "A year in the life": everything that happened in one trial — component
+//! failures and repairs, zone and region outages, and the service's own
+//! outages — as serde data for the timeline chart, and as text.
+//!
+//! The trial is replayed with [`engine::run_trial`] and the same seed, so it
+//! is exactly the year the statistics counted as trial K.
+
+use super::check::unit_name;
+use crate::engine::{self, Happening, Observer, Scratch};
+use crate::model::Model;
+use crate::scenario::Scenario;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// Above this many units, failures are drawn one lane per component (any
+/// replica down) instead of one lane per replica.
+pub const MAX_UNIT_LANES: usize = 24;
+
+/// What a lane shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LaneKind {
+    /// The reported service: its outages.
+    Service,
+    /// A region's outages.
+    Region,
+    /// A zone's outages.
+    Zone,
+    /// One replica's failures (or, for large fleets, any replica's).
+    Component,
+}
+
+/// An interval during which a lane was down.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Span {
+    /// Hours from the start of the trial.
+    pub start: f64,
+    /// Hours from the start of the trial (the horizon when still down there).
+    pub end: f64,
+    /// For the service: what started the outage (`zone use1-az1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+}
+
+/// One row of the timeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct Lane {
+    /// What it shows.
+    pub kind: LaneKind,
+    /// Its label (`zone use1-az1`, `web#2 @use1-az1`).
+    pub name: String,
+    /// When it was down.
+    pub down: Vec<Span>,
+    /// When an outage of this zone or region destroyed the data kept there.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub destroyed: Vec<f64>,
+}
+
+/// One line of the event list.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    /// Hours from the start of the trial.
+    pub time: f64,
+    /// Whether this line is about the service itself.
+    pub service: bool,
+    /// What happened.
+    pub text: String,
+}
+
+/// One trial of one variant.
+#[derive(Clone, Debug, Serialize)]
+pub struct Timeline {
+    /// Version of nines that produced it.
+    pub nines_version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// SHA-256 of the scenario file.
+    pub scenario_sha256: String,
+    /// Variant name.
+    pub variant: String,
+    /// The service reported on.
+    pub service: String,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Trial index (0-based), as in `--trials-csv`.
+    pub trial: u64,
+    /// Trials per variant in the run this trial belongs to.
+    pub trials: u64,
+    /// Simulated hours.
+    pub horizon_hours: f64,
+    /// Hours the service was down in this trial.
+    pub downtime_hours: f64,
+    /// Service outages in this trial.
+    pub outages: u32,
+    /// Events processed.
+    pub events: u64,
+    /// Rows: the service, then regions, zones and components.
+    pub lanes: Vec<Lane>,
+    /// Everything that happened, in order.
+    pub entries: Vec<Entry>,
+}
+
+/// Keeps what a trial reports.
+#[derive(Default)]
+struct Recorder {
+    happenings: Vec<(f64, Happening)>,
+    outages: Vec<(f64, f64, u32)>,
+}
+
+impl Observer for Recorder {
+    fn outage(&mut self, start: f64, length: f64, cause: u32) {
+        self.outages.push((start, length, cause));
+    }
+
+    fn happened(&mut self, time: f64, what: Happening) {
+        self.happenings.push((time, what));
+    }
+}
+
+/// Counts nothing: the statistics of a trial are in its summary.
+struct Ignore;
+
+impl Observer for Ignore {
+    fn outage(&mut self, _: f64, _: f64, _: u32) {}
+}
+
+/// The first trial (lowest index) in which any of `models` has a service
+/// outage, or `None` when none has one in any of its trials.
+pub fn first_trial_with_outage(models: &[&Model]) -> Option<u64> {
+    let mut scratch: Vec<Scratch> = models.iter().map(|m| Scratch::new(m)).collect();
+    let last = models.iter().map(|m| m.trials).max().unwrap_or(0);
+    (0..last).find(|&trial| {
+        models
+            .iter()
+            .zip(&mut scratch)
+            .any(|(m, s)| trial < m.trials && engine::run_trial(m, trial, s, &mut Ignore).outages > 0)
+    })
+}
+
+/// Name of a cause, as in the report (`zone use1-az1`).
+fn cause_name(model: &Model, cause: u32) -> String {
+    let c = &model.causes[cause as usize];
+    format!("{} {}", c.kind, c.name)
+}
+
+/// Opens and closes intervals of one lane; `depth` counts overlapping
+/// reasons (replicas of one component) so the lane is down while any is.
+#[derive(Default)]
+struct Track {
+    depth: u32,
+    since: f64,
+    spans: Vec<Span>,
+}
+
+impl Track {
+    fn down(&mut self, t: f64) {
+        if self.depth == 0 {
+            self.since = t;
+        }
+        self.depth += 1;
+    }
+
+    fn up(&mut self, t: f64) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0 {
+            self.spans.push(Span { start: self.since, end: t, cause: None });
+        }
+    }
+
+    fn close(mut self, horizon: f64) -> Vec<Span> {
+        if self.depth > 0 {
+            self.spans.push(Span { start: self.since, end: horizon, cause: None });
+        }
+        self.spans
+    }
+}
+
+/// Replays trial `trial` of `model` and records its timeline.
+pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
+    let mut rec = Recorder::default();
+    let summary = engine::run_trial(model, trial, &mut Scratch::new(model), &mut rec);
+    let horizon = model.horizon;
+    let per_unit = model.units.len() <= MAX_UNIT_LANES;
+
+    // Lanes, filled from the happenings.
+    let mut zones: Vec<Track> = model.zones.iter().map(|_| Track::default()).collect();
+    let mut regions: Vec<Track> = model.regions.iter().map(|_| Track::default()).collect();
+    let lane_count = if per_unit { model.units.len() } else { model.components.len() };
+    let mut units: Vec<Track> = (0..lane_count).map(|_| Track::default()).collect();
+    let mut zone_destroyed = vec![Vec::new(); model.zones.len()];
+    let mut region_destroyed = vec![Vec::new(); model.regions.len()];
+    let mut failed_at = vec![0.0; model.units.len()];
+    let mut zone_since = vec![0.0; model.zones.len()];
+    let mut region_since = vec![0.0; model.regions.len()];
+    let lane_of = |u: u32| if per_unit { u as usize } else { model.units[u as usize].component as usize };
+
+    // Entries: key 2i for happening i; 2i+1 for a service line after it.
+    let mut entries: Vec<(usize, Entry)> = Vec::new();
+    for (i, &(t, what)) in rec.happenings.iter().enumerate() {
+        let text = match what {
+            Happening::Failed(u) => {
+                units[lane_of(u)].down(t);
+                failed_at[u as usize] = t;
+                format!("{} failed", unit_name(model, u))
+            }
+            Happening::Repaired(u) => {
+                units[lane_of(u)].up(t);
+                format!("{} repaired after {}", unit_name(model, u), span_text(t - failed_at[u as usize]))
+            }
+            Happening::ZoneDown(z) => {
+                zones[z as usize].down(t);
+                zone_since[z as usize] = t;
+                format!("zone {} outage begins", model.zones[z as usize].name)
+            }
+            Happening::ZoneUp(z) => {
+                zones[z as usize].up(t);
+                format!("zone {} back after {}", model.zones[z as usize].name, span_text(t - zone_since[z as usize]))
+            }
+            Happening::RegionDown(r) => {
+                regions[r as usize].down(t);
+                region_since[r as usize] = t;
+                format!("region {} outage begins", model.regions[r as usize].name)
+            }
+            Happening::RegionUp(r) => {
+                regions[r as usize].up(t);
+                format!(
+                    "region {} back after {}",
+                    model.regions[r as usize].name,
+                    span_text(t - region_since[r as usize])
+                )
+            }
+            Happening::ZoneDestroyed(z) => {
+                zone_destroyed[z as usize].push(t);
+                format!("zone {} DESTROYED: data kept only in it is lost", model.zones[z as usize].name)
+            }
+            Happening::RegionDestroyed(r) => {
+                region_destroyed[r as usize].push(t);
+                format!("region {} DESTROYED: data kept in it is lost", model.regions[r as usize].name)
+            }
+            Happening::Launched(u) => {
+                units[lane_of(u)].up(t);
+                format!("{} launched and serving", unit_name(model, u))
+            }
+            Happening::Terminated(u) => format!("{} terminated", unit_name(model, u)),
+            Happening::SpotInterrupted(u) => {
+                format!("{} Spot interruption notice (2 min)", unit_name(model, u))
+            }
+            Happening::FailoverStarted(p) => format!("{} failing over to its standby", model.standbys[p as usize].name),
+            Happening::FailoverDone(p) => format!("{} failover complete", model.standbys[p as usize].name),
+        };
+        entries.push((2 * i, Entry { time: t, service: false, text }));
+    }
+    // The happening that changed the service's state is the last one at or
+    // before the change.
+    let after = |t: f64| 2 * rec.happenings.partition_point(|h| h.0 <= t).saturating_sub(1) + 1;
+    let mut service = Vec::new();
+    for &(start, length, cause) in &rec.outages {
+        let end = start + length;
+        let cause = cause_name(model, cause);
+        entries.push((
+            after(start),
+            Entry { time: start, service: true, text: format!("SERVICE DOWN: {} (cause: {cause})", model.service) },
+        ));
+        let text = if end >= horizon {
+            format!("service still down at the end of the trial, after {}", span_text(length))
+        } else {
+            format!("service up again after {}", span_text(length))
+        };
+        entries.push((after(end), Entry { time: end, service: true, text }));
+        service.push(Span { start, end, cause: Some(cause) });
+    }
+    entries.sort_by_key(|e| e.0);
+
+    let mut lanes = vec![Lane {
+        kind: LaneKind::Service,
+        name: format!("service {}", model.service),
+        down: service,
+        destroyed: Vec::new(),
+    }];
+    for (r, (track, destroyed)) in regions.into_iter().zip(region_destroyed).enumerate() {
+        if model.regions[r].outage.is_some() {
+            let name = format!("region {}", model.regions[r].name);
+            lanes.push(Lane { kind: LaneKind::Region, name, down: track.close(horizon), destroyed });
+        }
+    }
+    for (z, (track, destroyed)) in zones.into_iter().zip(zone_destroyed).enumerate() {
+        if model.zones[z].outage.is_some() {
+            let name = format!("zone {}", model.zones[z].name);
+            lanes.push(Lane { kind: LaneKind::Zone, name, down: track.close(horizon), destroyed });
+        }
+    }
+    for (i, track) in units.into_iter().enumerate() {
+        let name = if per_unit {
+            unit_name(model, i as u32)
+        } else {
+            let c = &model.components[i];
+            if c.count == 1 { c.name.clone() } else { format!("{} (any of {})", c.name, c.count) }
+        };
+        lanes.push(Lane { kind: LaneKind::Component, name, down: track.close(horizon), destroyed: Vec::new() });
+    }
+
+    Timeline {
+        nines_version: env!("CARGO_PKG_VERSION").to_owned(),
+        scenario: scenario.name.clone(),
+        scenario_sha256: scenario.sha256.clone(),
+        variant: model.variant.clone(),
+        service: model.service.clone(),
+        seed: model.seed,
+        trial,
+        trials: model.trials,
+        horizon_hours: horizon,
+        downtime_hours: summary.downtime,
+        outages: summary.outages,
+        events: summary.events,
+        lanes,
+        entries: entries.into_iter().map(|e| e.1).collect(),
+    }
+}
+
+/// A length as people say it: `45s`, `20m`, `3h 12m`, `2d 4h`.
+pub fn span_text(hours: f64) -> String {
+    let minutes = (hours * 60.0).round() as u64;
+    if hours < 1.0 / 60.0 {
+        format!("{}s", (hours * 3600.0).round() as u64)
+    } else if minutes < 60 {
+        format!("{minutes}m")
+    } else if minutes < 48 * 60 {
+        format!("{}h {:02}m", minutes / 60, minutes % 60)
+    } else {
+        let h = (hours).round() as u64;
+        format!("{}d {}h", h / 24, h % 24)
+    }
+}
+
+/// A time of the trial as `day 143 07:02` (day 1 starts at hour 0).
+pub fn clock(hours: f64) -> String {
+    let minutes = (hours * 60.0).floor() as u64;
+    format!("day {} {:02}:{:02}", minutes / (24 * 60) + 1, (minutes / 60) % 24, minutes % 60)
+}
+
+/// The timeline as text: a header, then one line per event.
+pub fn render(t: &Timeline) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "nines {} · {} · variant {} · trial {} of {} · seed {} · {}",
+        t.nines_version,
+        t.scenario,
+        t.variant,
+        t.trial,
+        t.trials,
+        t.seed,
+        crate::units::format_duration(t.horizon_hours)
+    );
+    let avail = 1.0 - t.downtime_hours / t.horizon_hours;
+    let _ = writeln!(
+        out,
+        "service {}: {} outage{}, {} down ({} available) · {} events",
+        t.service,
+        t.outages,
+        if t.outages == 1 { "" } else { "s" },
+        if t.downtime_hours > 0.0 { span_text(t.downtime_hours) } else { "never".into() },
+        super::table::percent_avail(avail),
+        t.events
+    );
+    let _ = writeln!(out);
+    let width = t.entries.iter().map(|e| clock(e.time).len()).max().unwrap_or(0);
+    for e in &t.entries {
+        let mark = if e.service { ">>" } else { "  " };
+        let _ = writeln!(out, "{:>width$}  {mark} {}", clock(e.time), e.text);
+    }
+    if t.entries.is_empty() {
+        let _ = writeln!(out, "nothing happened in this trial");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_and_clock() {
+        assert_eq!(span_text(0.005), "18s");
+        assert_eq!(span_text(0.5), "30m");
+        assert_eq!(span_text(3.2), "3h 12m");
+        assert_eq!(span_text(50.0), "2d 2h");
+        assert_eq!(clock(0.0), "day 1 00:00");
+        assert_eq!(clock(24.0 * 142.0 + 7.0 + 2.0 / 60.0 + 1e-9), "day 143 07:02");
+    }
+}

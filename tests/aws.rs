@@ -1,0 +1,251 @@
+//! AWS building blocks against closed forms: failover downtime, error budget
+//! from health-check detection, capacity restored by auto scaling after a
+//! zone outage, Spot interruption counts; and bad values refused with a
+//! file:line message.
+
+use nines::engine;
+use nines::report::VariantReport;
+use nines::scenario::load_str;
+use std::path::Path;
+
+const Z95: f64 = 1.959_963_984_540_054;
+
+fn run(text: &str) -> VariantReport {
+    let s = load_str(Path::new("inline.toml"), text, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let m = &s.variants[0];
+    VariantReport::new(m, &engine::run(m, &|_| {}))
+}
+
+/// |measured − exact| < 4 SE, SE read off the reported 95% interval.
+fn assert_z(what: &str, mean: f64, ci95: [f64; 2], exact: f64) {
+    let se = (ci95[1] - ci95[0]) / (2.0 * Z95);
+    let z = (mean - exact) / se;
+    assert!(z.abs() < 4.0, "{what}: measured {mean} ± {se} (SE), exact {exact}, z = {z:.2}");
+    eprintln!("{what}: measured {mean:.5} [{:.5}, {:.5}], exact {exact:.5}, z = {z:.2}", ci95[0], ci95[1]);
+}
+
+#[test]
+fn failover_downtime_is_failures_times_failover_time() {
+    // The active member fails at rate 1/m while it serves; each failure
+    // costs a fixed failover F (the standby, repaired in 0.1 h, is almost
+    // always up). Serving and failing over alternate, Exp(m) then F, so the
+    // expected downtime over T is T·F/(m + F). Failures of the target during
+    // a failover (probability F/m = 0.1%) add about 0.1% × F per failure:
+    // 0.009 h/yr, under half a standard error here.
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 20000
+seed = 3
+
+[regions.r]
+zones = ["a", "b"]
+
+[components.db]
+count = 2
+zones = ["a", "b"]
+mttf = "1000h"
+mttr = "0.1h"
+failover = "1h"
+
+[services.s]
+up_when = "db"
+"#);
+    let exact = 8760.0 * 1.0 / (1000.0 + 1.0);
+    assert_z("failover downtime h/yr", r.downtime_hours.mean, r.downtime_hours.ci95, exact);
+    assert!((r.outage_length_hours.p50 - 1.0).abs() < 0.01, "each outage lasts the failover time");
+}
+
+#[test]
+fn rds_multi_az_preset_fails_over_in_60_to_120_seconds() {
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 2000
+seed = 4
+
+[components.db]
+count = 2
+mttf = "500h"
+mttr = "0.2h"
+failover = "rds-multi-az"
+
+[services.s]
+up_when = "db"
+"#);
+    let l = &r.outage_length_hours;
+    // Most outages are one failover; the rare ones where the standby was
+    // itself down last a repair instead.
+    assert!(l.p50 > 60.0 / 3600.0 && l.p99 <= 120.0 / 3600.0 * 1.006, "{l:?}");
+    // Mean failover 90 s: downtime ≈ T/m × 90 s.
+    let exact = 8760.0 / 500.0 * 90.0 / 3600.0;
+    assert_z("RDS Multi-AZ downtime h/yr", r.downtime_hours.mean, r.downtime_hours.ci95, exact);
+}
+
+#[test]
+fn detection_time_error_budget_is_failures_times_detection_times_share() {
+    // n = 4 instances, each failing at rate 1/m; a failed one takes 1/4 of
+    // the requests until the health check notices it after D = 60 s, and is
+    // replaced within 2 s. Error budget = (n T/m) × D × 1/n = T·D/m hours.
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 4000
+seed = 5
+
+[regions.r]
+zones = ["a", "b"]
+
+[load_balancers.lb]
+interval = "30s"
+unhealthy_threshold = 2
+
+[groups.web]
+desired = 4
+zones = ["a", "b"]
+load_balancer = "lb"
+mttf = "100h"
+launch = "1s"
+warmup = "1s"
+
+[services.s]
+up_when = "web"
+"#);
+    let exact_minutes = 8760.0 * (1.0 / 60.0) / 100.0 * 60.0;
+    let e = r.error_budget_minutes.as_ref().expect("groups report an error budget");
+    assert_z("error-budget min/yr", e.mean, e.ci95, exact_minutes);
+    assert_eq!(r.downtime_hours.mean, 0.0, "min_healthy 1 of 4: never fully down here");
+}
+
+#[test]
+fn auto_scaling_restores_capacity_after_detection_and_replacement() {
+    // 4 instances over 2 zones, 3 needed. An outage of zone a leaves 2: down
+    // until the health check notices (60 s) and replacements launch (30 s)
+    // and warm up (150 s): every outage lasts exactly 240 s (less when cut
+    // by the horizon). When the zone comes back the group scales in without
+    // a dip. Instances do not fail; only zone a has outages.
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 4000
+seed = 6
+
+[regions.r]
+zones = ["a", "b"]
+
+[zones.a]
+outage = { rate = "1/y", duration = "10h" }
+
+[groups.web]
+desired = 4
+max = 8
+min_healthy = 3
+zones = ["a", "b"]
+mttf = "1000000y"
+launch = "30s"
+warmup = "150s"
+
+[services.s]
+up_when = "web"
+"#);
+    let l = &r.outage_length_hours;
+    let want = 240.0 / 3600.0;
+    assert!(l.count > 2000, "zone outages happened: {}", l.count);
+    assert!(l.max <= want + 1e-9, "{l:?}");
+    assert!((l.p50 - want).abs() <= want * nines::stats::QUANTILE_RELATIVE_ERROR, "{l:?}");
+    assert!((l.mean - want).abs() < 1e-3 * want, "only outages cut by the horizon are shorter: {l:?}");
+    // Outages per year: zone a's outages, Poisson 1/y over its up time.
+    let exact = (8760.0 - 10.0) / 8760.0;
+    assert_z("outages/yr", r.outages_per_year.mean, r.outages_per_year.ci95, exact);
+}
+
+#[test]
+fn max_equal_to_desired_keeps_capacity_down_for_the_whole_zone_outage() {
+    // Same as above but max = desired: instances stranded in the out zone
+    // count against max, so nothing is launched and the outage lasts as long
+    // as the zone's (10 h).
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 500
+seed = 6
+
+[regions.r]
+zones = ["a", "b"]
+zone_outage = { rate = "1/y", duration = "10h" }
+
+[groups.web]
+desired = 4
+min_healthy = 3
+zones = ["a", "b"]
+mttf = "1000000y"
+
+[services.s]
+up_when = "web"
+"#);
+    let l = &r.outage_length_hours;
+    assert!(l.count > 100);
+    assert!((l.p50 - 10.0).abs() < 0.1, "{l:?}");
+}
+
+#[test]
+fn spot_interruptions_match_the_band_rate() {
+    // Band 5-10% a month → its midpoint q = 7.5%: rate −ln(1 − q) per
+    // instance-month. Two instances, replaced as soon as the notice comes,
+    // so about two are always exposed: 2 × 12 × −ln(0.925) a year.
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 20000
+seed = 8
+
+[regions.r]
+zones = ["a", "b"]
+
+[groups.web]
+desired = 2
+zones = ["a", "b"]
+spot = "5-10%"
+mttf = "1000000y"
+
+[services.s]
+up_when = "web"
+"#);
+    let exact = 2.0 * 12.0 * -(1.0f64 - 0.075).ln();
+    let sp = r.spot_interruptions_per_year.as_ref().expect("spot groups report interruptions");
+    assert_z("Spot interruptions/yr", sp.mean, sp.ci95, exact);
+    // The replacement is ready 179 s after the notice, the instance stops
+    // after 120 s; with one needed of two, the service never goes down.
+    assert_eq!(r.downtime_hours.mean, 0.0);
+}
+
+fn error_of(text: &str) -> String {
+    load_str(Path::new("bad.toml"), text, &[]).expect_err("must be refused").to_string()
+}
+
+const GROUP: &str = r#"[simulation]
+horizon = "1y"
+trials = 10
+
+[regions.r]
+zones = ["a", "b"]
+
+[groups.web]
+desired = 2
+zones = ["a", "b"]
+mttf = "100h"
+"#;
+
+#[test]
+fn bad_values_are_refused_with_file_line_and_field() {
+    let e = error_of(&format!("{GROUP}hourly_usd = -1.0\n[services.s]\nup_when = \"web\"\n"));
+    assert_eq!(e, "bad.toml:12:14: groups.web.hourly_usd: must be a price in USD, zero or more (got -1)");
+    let e = error_of(&format!("{GROUP}instance_type = \"t9.huge\"\n[services.s]\nup_when = \"web\"\n"));
+    assert!(e.starts_with("bad.toml:12:17: groups.web.instance_type: unknown instance type \"t9.huge\""), "{e}");
+    let e = error_of(&format!("{GROUP}max = 3\nmin_healthy = 4\n[services.s]\nup_when = \"web\"\n"));
+    assert!(e.starts_with("bad.toml:13:15: groups.web.min_healthy: must be between 1 and desired (2)"), "{e}");
+    let e = error_of(&format!("{GROUP}spot = \"lots\"\n[services.s]\nup_when = \"web\"\n"));
+    assert!(e.starts_with("bad.toml:12:8: groups.web.spot: expected an interruption band"), "{e}");
+    let e = error_of(&format!("{GROUP}max = 1\n[services.s]\nup_when = \"web\"\n"));
+    assert!(e.starts_with("bad.toml:12:7: groups.web.max: must be at least desired (2)"), "{e}");
+}

@@ -1,0 +1,319 @@
+//! Bad input never panics.
+//!
+//! Every rule a scenario can break has a fixture in `tests/fixtures/errors/`,
+//! a small variation of one valid scenario. `nines check` on it must exit 2,
+//! print nothing on stdout and exactly one line on stderr: `file:line:col`,
+//! the field path, the rule broken and what was expected. The messages are
+//! asserted in full, so rewording one is a visible, reviewed change.
+//!
+//! Then the loader is fed every prefix of the shipped scenarios (a file cut
+//! anywhere) and random one-character mutations of them: it must answer
+//! `Ok` or a located error, never panic.
+
+use nines::Error;
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the binary from the crate root, so relative paths (and therefore the
+/// messages) are the same on every machine.
+fn nines(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nines"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("nines runs")
+}
+
+/// Asserts exit code 2, empty stdout and a stderr of exactly `expected`
+/// (one line).
+fn assert_bad_input(args: &[&str], expected: &str) {
+    let out = nines(args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "nines {args:?}: exit code\nstderr: {stderr}");
+    assert!(stdout.is_empty(), "nines {args:?}: stdout should be empty, got:\n{stdout}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "nines {args:?}: stderr should be one line, got:\n{stderr}");
+    assert_eq!(lines[0], expected, "nines {args:?}: message");
+}
+
+/// Like [`assert_bad_input`], for messages that end in a list which grows
+/// as the scenario format does (the known fields of a table).
+fn assert_bad_input_starts(args: &[&str], expected_start: &str) {
+    let out = nines(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "nines {args:?}: exit code\nstderr: {stderr}");
+    assert!(out.stdout.is_empty(), "nines {args:?}: stdout should be empty");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "nines {args:?}: stderr should be one line, got:\n{stderr}");
+    assert!(
+        lines[0].starts_with(expected_start),
+        "nines {args:?}: message\n  got: {}\n want: {expected_start}…",
+        lines[0]
+    );
+}
+
+/// One `#[test]` per fixture: `name => "line:col: path: message"`, where the
+/// full expected line is `error: tests/fixtures/errors/<name>.toml:` followed
+/// by the given text.
+macro_rules! fixtures {
+    ($($name:ident => $rest:literal,)*) => {
+        mod check {
+            $(
+                #[test]
+                fn $name() {
+                    super::assert_bad_input(
+                        &["check", concat!("tests/fixtures/errors/", stringify!($name), ".toml")],
+                        concat!("error: tests/fixtures/errors/", stringify!($name), ".toml:", $rest),
+                    );
+                }
+            )*
+        }
+
+        /// The fixtures the macro covers, to find ones without a test.
+        const FIXTURES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+fixtures! {
+    // Reading and syntax.
+    empty => "1:1: the file is empty: a scenario needs [simulation], [components] and [services]",
+    comments_only => "1:1: the file has no settings: a scenario needs [simulation], [components] and [services]",
+    truncated_string => "7:14: invalid TOML: invalid basic string, expected `\"`",
+    truncated_header => "10:13: invalid TOML: unclosed table, expected `]`",
+    invalid_toml_syntax => "6:9: invalid TOML: extra `=`, expected nothing",
+    duplicate_key => "7:1: invalid TOML: duplicate key `count`: a key may be set only once in a table",
+
+    // Shape: unknown fields, wrong types, missing fields.
+    unknown_field => "11:1: services.app.descripton: unknown field `descripton`, expected `description` or `up_when`",
+    wrong_type => "6:9: components.web.count: invalid type: string \"three\", expected a whole number",
+    duration_not_a_string => "8:8: components.web.mttr: invalid type: integer `10`, expected a string (durations, rates and percentages are strings with a unit, like \"4h\", \"0.2/y\", \"99.9%\")",
+    missing_simulation => "1:1: missing required field `simulation`",
+    missing_field => "5:1: components.web: a component needs a time to repair: give one of `mttr`, `repair`",
+    no_components => "1:1: the scenario has no [components], [groups] or [buckets]: declare at least one, e.g. [components.web] with mttf and mttr",
+    no_services => "1:1: the scenario has no [services]: say when the service is up, e.g. [services.app] up_when = { all = [\"web\", \"db\"] }",
+
+    // Simulation settings.
+    horizon_zero => "2:11: simulation.horizon: must be a positive duration like \"4h\" (got \"0h\")",
+    horizon_negative => "2:11: simulation.horizon: must be a positive duration like \"4h\" (got \"-1y\")",
+    trials_zero => "3:10: simulation.trials: must be at least 1",
+    trials_negative => "3:10: simulation.trials: invalid value: integer `-5`, expected a whole number ≥ 0",
+    unknown_root_service => "4:11: simulation.service: unknown service \"main\": known: app",
+
+    // Durations, rates, percentages.
+    negative_duration => "8:8: components.web.mttr: must be a positive duration like \"4h\" (got \"-3h\")",
+    zero_duration => "8:8: components.web.mttr: must be a positive duration like \"4h\" (got \"0h\")",
+    nan_duration => "7:8: components.web.mttf: expected a duration like \"90s\", \"15m\", \"4h\", \"2.5d\", \"2w\" or \"1y\" (units: ms s m h d w mo y) (got \"NaNh\")",
+    duration_too_long => "7:8: components.web.mttf: is too long to simulate (got \"1e308y\")",
+    duration_without_unit => "8:8: components.web.mttr: \"10\" has no unit: expected a duration like \"90s\", \"15m\", \"4h\", \"2.5d\", \"2w\" or \"1y\" (units: ms s m h d w mo y)",
+    unknown_time_unit => "8:8: components.web.mttr: unknown time unit \"parsecs\" in \"10 parsecs\": expected a duration like \"90s\", \"15m\", \"4h\", \"2.5d\", \"2w\" or \"1y\" (units: ms s m h d w mo y)",
+    zone_outage_bad_rate => "7:24: regions.r1.zone_outage.rate: must be a positive rate like \"0.2/y\" (got \"0/y\")",
+    rate_too_large => "7:24: regions.r1.zone_outage.rate: is too large to simulate (got \"1e308/1ms\")",
+    slo_over_100 => "6:7: targets.slo: must be between 0% and 100%, exclusive (got \"100.5%\")",
+    slo_not_percent => "6:7: targets.slo: expected a percentage like \"99.95%\" (got \"99.9\")",
+
+    // Components and distributions.
+    count_zero => "6:9: components.web.count: must be a whole number from 1 to 1000000 (got 0)",
+    conflicting_mttf_afr => "8:7: components.web.afr: a component needs a time to failure: give only one of `mttf`, `afr`, `failure` (found `mttf` and `afr`)",
+    unknown_distribution => "8:19: components.web.repair.type: unknown distribution \"poisson\": expected one of exponential, weibull, lognormal, gamma, uniform, fixed, empirical",
+    distribution_missing_type => "8:10: components.web.repair: missing `type`: one of exponential, weibull, lognormal, gamma, uniform, fixed, empirical",
+    unknown_distribution_field => "8:43: components.web.repair.median: does not apply to an exponential distribution (it takes `mean`, `rate`, `afr`)",
+    lognormal_p99_below_median => "8:53: components.web.repair.p99: the upper percentile (1 h) must be greater than the median (2 h)",
+    weibull_bad_shape => "7:39: components.web.failure.shape: must be a positive number (got -1.5)",
+    empirical_empty => "8:42: components.web.repair.samples: must list at least one observed duration",
+
+    // Regions and zones.
+    unknown_zone => "10:22: components.web.zones[1]: unknown zone \"use1-az4\": known: use1-az1, use1-az2",
+    unknown_region => "7:10: components.web.region: unknown region \"eu-west-1\": none are declared",
+    zone_and_region => "10:10: components.web.region: give only one of `zone`, `zones` and `region`",
+    duplicate_zone => "9:17: regions.us-west-2.zones[1]: zone \"az1\" is already in region \"us-east-1\": zone names must be unique",
+    undeclared_zone_table => "8:1: zones.b: zone \"b\" is not listed in any region's `zones`",
+
+    // Structure.
+    k_greater_than_n => "11:24: services.app.up_when.at_least: must be between 1 and the number of members, 3 (got 4); a component with count N counts N times",
+    k_zero => "11:24: services.app.up_when.at_least: must be between 1 and the number of members, 3 (got 0); a component with count N counts N times",
+    unknown_reference => "11:40: services.app.up_when.of[1]: unknown component or service \"db\": known: web, app",
+    nested_unknown_reference => "11:61: services.app.up_when.all[1].any[0]: unknown component or service \"db\": known: web, app",
+    gate_two_forms => "11:11: services.app.up_when: use exactly one of { all = [...] }, { any = [...] } or { at_least = K, of = [...] }",
+    dependency_cycle => "14:27: services.backend.up_when.all[1]: dependency cycle: app → backend → app",
+    self_cycle => "11:27: services.app.up_when.all[1]: dependency cycle: app → app",
+    service_named_like_component => "13:1: services.web: \"web\" is both a component and a service: names must be unique",
+    several_roots => "10:2: services: several top-level services (app, other): set simulation.service to the one to report on",
+
+    // Variants: an error is checked like the base's and placed where it is
+    // written; the variant is named when the error is its doing.
+    variant_error => "19:23: in variant \"broken\": components.web.mttr: must be a positive duration like \"4h\" (got \"-10h\")",
+    variant_unknown_field => "14:40: in variant \"broken\": services.app.up_when.off: unknown field `off`, expected one of `all`, `any`, `at_least`, `of`",
+    variant_breaks_structure => "11:24: in variant \"single\": services.app.up_when.at_least: must be between 1 and the number of members, 1 (got 2); a component with count N counts N times",
+    variant_new_component => "14:12: in variant \"with-db\": components.db: a component needs a time to repair: give one of `mttr`, `repair`",
+    base_error_with_variants => "8:8: components.web.mttr: must be a positive duration like \"4h\" (got \"-3h\")",
+    empty_variants => "13:1: variants: declares no variant: remove it or add [variants.NAME]",
+}
+
+/// Fixtures whose message is not of the `file:line:col` form, or ends in a
+/// list of known fields that grows with the format.
+const OTHER_FIXTURES: &[&str] = &["not_utf8", "unknown_table"];
+
+#[test]
+fn unknown_table() {
+    assert_bad_input_starts(
+        &["check", "tests/fixtures/errors/unknown_table.toml"],
+        "error: tests/fixtures/errors/unknown_table.toml:13:2: service: unknown field `service`, expected one of `scenario`, `simulation`, ",
+    );
+}
+
+#[test]
+fn not_utf8() {
+    assert_bad_input(
+        &["check", "tests/fixtures/errors/not_utf8.toml"],
+        "error: cannot read scenario file tests/fixtures/errors/not_utf8.toml: it is not UTF-8 text",
+    );
+}
+
+#[test]
+fn every_fixture_is_tested() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
+    let mut untested = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("fixture directory") {
+        let path = entry.expect("entry").path();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        if path.extension().is_some_and(|e| e == "toml")
+            && !FIXTURES.contains(&stem.as_str())
+            && !OTHER_FIXTURES.contains(&stem.as_str())
+        {
+            untested.push(stem);
+        }
+    }
+    assert!(untested.is_empty(), "fixtures without an expected message: {untested:?}");
+}
+
+#[test]
+fn missing_file() {
+    assert_bad_input(
+        &["check", "tests/fixtures/errors/no-such-file.toml"],
+        "error: cannot read scenario file tests/fixtures/errors/no-such-file.toml: no such file",
+    );
+}
+
+#[test]
+fn run_reports_scenario_errors_like_check() {
+    assert_bad_input(
+        &["run", "--quiet", "tests/fixtures/errors/negative_duration.toml"],
+        "error: tests/fixtures/errors/negative_duration.toml:8:8: components.web.mttr: must be a positive duration like \"4h\" (got \"-3h\")",
+    );
+}
+
+#[test]
+fn zero_threads_is_a_usage_error() {
+    assert_bad_input(
+        &["run", "--quiet", "--threads", "0", "--trials", "10", "scenarios/two-of-three.toml"],
+        "error: --threads must be at least 1",
+    );
+}
+
+#[test]
+fn zero_trials_on_the_command_line_is_a_usage_error() {
+    assert_bad_input(
+        &["run", "--quiet", "--trials", "0", "scenarios/two-of-three.toml"],
+        "error: --trials must be at least 1",
+    );
+}
+
+#[test]
+fn malformed_command_lines_exit_2() {
+    for args in [&["check"][..], &["run", "--threads", "many", "scenarios/two-of-three.toml"], &["frobnicate"]] {
+        let out = nines(args);
+        assert_eq!(out.status.code(), Some(2), "nines {args:?}");
+        assert!(out.stdout.is_empty(), "nines {args:?}: stdout should be empty");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// No panic, whatever the text.
+
+/// The shipped scenarios, the texts the robustness tests start from.
+fn scenario_texts() -> Vec<(PathBuf, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("scenarios directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scenarios in {}", dir.display());
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable scenario");
+            (p, text)
+        })
+        .collect()
+}
+
+/// Loads `text`; panics with `what` and the text's tail if the loader
+/// panics, or if an error is not one well-placed line.
+fn load_survives(text: &str, what: &str) {
+    let result = std::panic::catch_unwind(|| nines::scenario::load_str(Path::new("x.toml"), text, &[]).map(|_| ()));
+    let tail: String = text.chars().rev().take(80).collect::<Vec<_>>().into_iter().rev().collect();
+    match result {
+        Err(_) => panic!("the loader panicked on {what}; the text ends with:\n{tail}"),
+        Ok(Ok(())) => {}
+        Ok(Err(Error::Scenario(e))) => {
+            let shown = e.to_string();
+            assert!(!shown.contains('\n'), "{what}: message is not one line: {shown}");
+            assert!(shown.starts_with("x.toml:"), "{what}: message does not start with the file: {shown}");
+            let lines: Vec<&str> = text.split('\n').collect();
+            assert!(e.line >= 1 && e.line <= lines.len(), "{what}: line {} outside the text: {shown}", e.line);
+            let width = lines[e.line - 1].chars().count();
+            assert!(e.col >= 1 && e.col <= width + 1, "{what}: column {} outside line {}: {shown}", e.col, e.line);
+            assert!(!e.message.is_empty(), "{what}: empty message");
+        }
+        Ok(Err(other)) => panic!("{what}: expected a scenario error, got {other:?}"),
+    }
+}
+
+#[test]
+fn shipped_scenarios_load() {
+    for (path, text) in scenario_texts() {
+        if let Err(e) = nines::scenario::load_str(&path, &text, &[]) {
+            panic!("{} does not load: {e}", path.display());
+        }
+    }
+}
+
+#[test]
+fn every_prefix_loads_or_fails_cleanly() {
+    for (path, text) in scenario_texts() {
+        for (cut, _) in text.char_indices() {
+            load_survives(&text[..cut], &format!("{} cut at byte {cut}", path.display()));
+        }
+    }
+}
+
+#[test]
+fn random_mutations_load_or_fail_cleanly() {
+    // Characters that matter to TOML and to nines' own parsers.
+    const CHARS: &[char] = &[
+        '[', ']', '{', '}', '=', ',', '.', '"', '\'', '#', '\n', ' ', '-', '+', '0', '1', '9', 'e', 'h', 'y', '%', '/',
+        '_', 'x', 'é', '\u{0}', '\t',
+    ];
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(20260101);
+    for (path, text) in scenario_texts() {
+        let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for round in 0..4000 {
+            let at = boundaries[rng.random_range(0..boundaries.len())];
+            let c = CHARS[rng.random_range(0..CHARS.len())];
+            let next = text[at..].chars().next().map_or(at, |ch| at + ch.len_utf8());
+            let op = rng.random_range(0..3);
+            let mutated = match op {
+                0 => format!("{}{c}{}", &text[..at], &text[next..]), // replace
+                1 => format!("{}{c}{}", &text[..at], &text[at..]),   // insert
+                _ => format!("{}{}", &text[..at], &text[next..]),    // delete
+            };
+            let what = format!("{} mutation {round} (op {op}, {c:?} at byte {at})", path.display());
+            load_survives(&mutated, &what);
+        }
+    }
+}
