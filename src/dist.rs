@@ -77,7 +77,7 @@ impl Dist {
 
     /// Uniform on `[min, max)`.
     pub fn uniform(min: f64, max: f64) -> Result<Self, String> {
-        if !(min < max) {
+        if min.partial_cmp(&max) != Some(std::cmp::Ordering::Less) {
             return Err(format!("min ({min} h) must be less than max ({max} h)"));
         }
         let sampler = Uniform::new(min, max).map_err(|e| format!("invalid uniform: {e}"))?;

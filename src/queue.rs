@@ -57,7 +57,8 @@ impl<E: Copy> EventQueue<E> {
             s.pos = FREE;
         }
         self.heap.clear();
-        self.next_seq = 0;
+        // `next_seq` keeps counting, so a key kept from before `clear` can
+        // never match (and cancel) an event scheduled after it.
     }
 
     /// Number of pending events.

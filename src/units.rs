@@ -75,7 +75,7 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     }
     let per = per.trim();
     // "/y" means "per one year": allow the number to be left out.
-    let period = if per.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+    let period = if per.starts_with(|c: char| c.is_ascii_digit() || ".+-".contains(c)) {
         parse_duration(per)?
     } else {
         parse_duration(&format!("1{per}"))?

