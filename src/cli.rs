@@ -189,7 +189,11 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         let timelines: Vec<Timeline> = models.iter().map(|m| timeline::record(&s, m, trial)).collect();
         let files = plot::plot_run(&report, &timelines, dir)?;
         if !args.quiet {
-            eprintln!("wrote {} charts to {} (timelines show trial {trial})", files.len(), dir.display());
+            eprintln!(
+                "wrote {} charts to {} as PNG and SVG (timelines show trial {trial})",
+                files.len() / 2,
+                dir.display()
+            );
         }
     }
     Ok(())

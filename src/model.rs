@@ -74,6 +74,8 @@ pub enum Role {
     /// The serving side of standby pair `0`: up while its active member
     /// serves and no failover is under way. This is what structures see.
     Standby(u32),
+    /// Data store `0`: down while it recovers from an incident.
+    Store(u32),
 }
 
 /// One running replica of a component.
@@ -245,6 +247,129 @@ pub struct StandbyPair {
     pub failover: u32,
     /// Random-stream key of failover times.
     pub stream: u64,
+    /// A member that returns during a failover serves again (failback).
+    pub resume_on_return: bool,
+}
+
+/// Where a copy of data lives: it shares that zone's or region's fate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Place {
+    /// Zone, or [`NONE`].
+    pub zone: u32,
+    /// Region, or [`NONE`].
+    pub region: u32,
+}
+
+/// A replica of a store.
+#[derive(Clone, Debug)]
+pub struct Replica {
+    /// Where it lives.
+    pub place: Place,
+    /// Index into `Model::dists` of its replication lag; `None`: synchronous.
+    pub lag: Option<u32>,
+}
+
+/// How long a backup takes.
+#[derive(Clone, Copy, Debug)]
+pub enum BackupDuration {
+    /// A distribution (index into `Model::dists`).
+    Dist(u32),
+    /// Always this many hours (data copied ÷ throughput).
+    Hours(f64),
+}
+
+/// How long backups are kept.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Retention {
+    /// While younger than this many hours.
+    Age(f64),
+    /// The newest this many.
+    Count(u32),
+    /// For ever.
+    Forever,
+}
+
+/// A backup schedule of a store.
+#[derive(Clone, Debug)]
+pub struct BackupSchedule {
+    /// Hours between starts.
+    pub every: f64,
+    /// Start of the first, hours.
+    pub offset: f64,
+    /// Duration.
+    pub duration: BackupDuration,
+    /// Probability that one succeeds.
+    pub success: f64,
+    /// Failed backups are known (skipped) only when verified; otherwise a
+    /// restore from one fails and costs a restore's time.
+    pub verify: bool,
+    /// Retention.
+    pub retention: Retention,
+    /// Where the copies live.
+    pub destination: Place,
+    /// Restores from it cross regions.
+    pub cross_region: bool,
+    /// Random-stream key (each backup's outcome is a function of it and
+    /// its index, so it is the same whenever it is looked at).
+    pub stream: u64,
+}
+
+/// Point-in-time recovery logs.
+#[derive(Clone, Debug)]
+pub struct LogShipping {
+    /// Hours between shipments; a shipment covers data up to its time.
+    pub every: f64,
+    /// Hours they are kept.
+    pub retention: f64,
+    /// Where they live.
+    pub destination: Place,
+    /// Restores from them cross regions.
+    pub cross_region: bool,
+}
+
+/// A data store and what protects it.
+#[derive(Clone, Debug)]
+pub struct Store {
+    /// Name.
+    pub name: String,
+    /// Its unit: down while it recovers.
+    pub unit: u32,
+    /// Where its primary copy lives.
+    pub place: Place,
+    /// Bytes.
+    pub size_bytes: f64,
+    /// Bytes written per hour.
+    pub change_rate: f64,
+    /// Physical losses of the primary copy per hour (0: none).
+    pub loss_rate: f64,
+    /// Logical corruptions per hour (0: none).
+    pub corruption_rate: f64,
+    /// Index into `Model::dists`: time until a corruption is noticed.
+    pub corruption_detection: u32,
+    /// Replicas.
+    pub replicas: Vec<Replica>,
+    /// Backup schedules.
+    pub backups: Vec<BackupSchedule>,
+    /// Point-in-time logs.
+    pub logs: Option<LogShipping>,
+    /// Indices into `Model::dists` of the recovery steps.
+    pub detection: u32,
+    /// See `detection`.
+    pub decision: u32,
+    /// See `detection`.
+    pub failover: u32,
+    /// See `detection`.
+    pub restore_overhead: u32,
+    /// See `detection`.
+    pub validation: u32,
+    /// Restore speed, bytes per hour, within the region and across.
+    pub throughput: f64,
+    /// See `throughput`.
+    pub cross_region_throughput: f64,
+    /// Random-stream keys: incident times, recovery steps.
+    pub incident_stream: u64,
+    /// See `incident_stream`.
+    pub recovery_stream: u64,
 }
 
 /// One line of a variant's monthly bill.
@@ -271,6 +396,8 @@ pub enum CauseKind {
     Group,
     /// A member of an active/passive pair (failure, failover).
     Standby,
+    /// A data store's incident (loss or corruption) and its recovery.
+    Store,
 }
 
 impl fmt::Display for CauseKind {
@@ -282,6 +409,7 @@ impl fmt::Display for CauseKind {
             CauseKind::Bucket => "bucket",
             CauseKind::Group => "group",
             CauseKind::Standby => "standby pair",
+            CauseKind::Store => "store",
         })
     }
 }
@@ -352,6 +480,12 @@ pub struct Model {
     pub zone_groups: Csr,
     /// Standby pairs.
     pub standbys: Vec<StandbyPair>,
+    /// Data stores.
+    pub stores: Vec<Store>,
+    /// Recovery time objective, hours.
+    pub rto: Option<f64>,
+    /// Recovery point objective, hours.
+    pub rpo: Option<f64>,
 }
 
 impl Model {

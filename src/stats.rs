@@ -205,6 +205,93 @@ impl BucketStats {
     }
 }
 
+/// Data incidents: loss windows, recovery times, RPO and RTO.
+#[derive(Clone, Debug, Default)]
+pub struct DataStats {
+    /// Incidents (losses and corruptions).
+    pub incidents: u64,
+    /// Of which logical corruptions.
+    pub corruptions: u64,
+    /// Incidents with no usable recovery point (data gone for good).
+    pub gone: u64,
+    /// Data-loss window per incident with a recovery point, hours.
+    pub window: Moments,
+    /// Its quantiles.
+    pub window_q: Quantiles,
+    /// Recovery time per incident, hours.
+    pub recovery: Moments,
+    /// Its quantiles.
+    pub recovery_q: Quantiles,
+    /// Writes rolled back per corruption (corruption to detection), hours.
+    pub rolled_back: Moments,
+    /// Incidents whose window was within the RPO.
+    pub rpo_met: u64,
+    /// Incidents whose recovery was within the RTO.
+    pub rto_met: u64,
+    /// Trials in which every incident met both RPO and RTO.
+    pub years_all_met: u64,
+    /// Incidents per trial, per year.
+    pub per_year: Moments,
+    /// Data lost per trial, hours per year.
+    pub lost_hours: Moments,
+    /// Data lost per trial, bytes per year.
+    pub lost_bytes: Moments,
+}
+
+impl DataStats {
+    /// Adds one incident.
+    pub fn record(&mut self, i: &crate::engine::Incident, rpo: Option<f64>, rto: Option<f64>) {
+        self.incidents += 1;
+        if i.corruption {
+            self.corruptions += 1;
+            self.rolled_back.add(i.rolled_back);
+        }
+        match i.window {
+            Some(w) => {
+                self.window.add(w);
+                self.window_q.add(w);
+                if rpo.is_some_and(|r| w <= r) {
+                    self.rpo_met += 1;
+                }
+            }
+            None => self.gone += 1,
+        }
+        self.recovery.add(i.recovery);
+        self.recovery_q.add(i.recovery);
+        if rto.is_some_and(|r| i.recovery <= r) {
+            self.rto_met += 1;
+        }
+    }
+
+    /// Adds one trial's totals.
+    pub fn trial(&mut self, t: &crate::engine::TrialSummary, years: f64) {
+        self.per_year.add(f64::from(t.incidents) / years);
+        self.lost_hours.add(t.data_lost_hours / years);
+        self.lost_bytes.add(t.data_lost_bytes / years);
+        if t.incidents_missed == 0 {
+            self.years_all_met += 1;
+        }
+    }
+
+    /// Adds another accumulator after this one.
+    pub fn merge(&mut self, o: &DataStats) {
+        self.incidents += o.incidents;
+        self.corruptions += o.corruptions;
+        self.gone += o.gone;
+        self.window.merge(&o.window);
+        self.window_q.merge(&o.window_q);
+        self.recovery.merge(&o.recovery);
+        self.recovery_q.merge(&o.recovery_q);
+        self.rolled_back.merge(&o.rolled_back);
+        self.rpo_met += o.rpo_met;
+        self.rto_met += o.rto_met;
+        self.years_all_met += o.years_all_met;
+        self.per_year.merge(&o.per_year);
+        self.lost_hours.merge(&o.lost_hours);
+        self.lost_bytes.merge(&o.lost_bytes);
+    }
+}
+
 /// Everything the trials of one variant add up to.
 #[derive(Clone, Debug, Default)]
 pub struct VariantStats {
@@ -236,6 +323,14 @@ pub struct VariantStats {
     pub cause_outages: Vec<u64>,
     /// Per bucket, in model order.
     pub buckets: Vec<BucketStats>,
+    /// Data incidents over all stores.
+    pub data: DataStats,
+    /// Service outages that ended within the RTO.
+    pub outages_within_rto: u64,
+    /// The model's RTO and RPO, hours (for classifying as we go).
+    pub rto: Option<f64>,
+    /// See `rto`.
+    pub rpo: Option<f64>,
 }
 
 impl VariantStats {
@@ -246,6 +341,8 @@ impl VariantStats {
             cause_hours: vec![0.0; causes],
             cause_outages: vec![0; causes],
             buckets: model.buckets.iter().map(|b| BucketStats::new(b.class.sla_credit_tiers.tiers.len())).collect(),
+            rto: model.rto,
+            rpo: model.rpo,
             ..Default::default()
         }
     }
@@ -272,6 +369,8 @@ impl VariantStats {
         for (a, b) in self.buckets.iter_mut().zip(&o.buckets) {
             a.merge(b);
         }
+        self.data.merge(&o.data);
+        self.outages_within_rto += o.outages_within_rto;
     }
 }
 

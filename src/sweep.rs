@@ -257,10 +257,19 @@ fn split_sets(sets: Vec<SetArg>) -> Result<(SetArg, Vec<SetArg>), Error> {
 
 /// Loads the scenario with one value of the sweep; a scenario error is the
 /// value's fault (the base was checked first), so it is told as one.
-fn load_value(args: &SweepArgs, text: &str, overrides: &[(&str, Value)], set: &str) -> Result<Scenario, Error> {
+fn load_value(
+    args: &SweepArgs,
+    text: &str,
+    overrides: &[(&str, Value)],
+    set: &str,
+    deaf: &[String],
+) -> Result<Scenario, Error> {
     match scenario::load_str(&args.file, text, overrides) {
         Ok(mut s) => {
             cli::select_variants(&mut s, &args.variants)?;
+            if args.variants.is_empty() {
+                s.variants.retain(|m| !deaf.contains(&m.variant));
+            }
             Ok(s)
         }
         Err(Error::Scenario(e)) => {
@@ -286,9 +295,24 @@ pub fn simulate(args: &SweepArgs) -> Result<SweepReport, Error> {
         check_path(&doc, &s.path)?;
     }
     let (swept, fixed) = split_sets(sets)?;
+    // Variants that set the swept field themselves would draw flat lines:
+    // left out, unless named with --variant.
+    let deaf = variants_overriding(&doc, &swept.path);
+    let named = |v: &String| args.variants.contains(v);
+    if !deaf.is_empty() && first.variants.iter().all(|m| deaf.contains(&m.variant)) && args.variants.is_empty() {
+        return Err(Error::Usage(format!(
+            "--set {}: every variant sets it itself, so the sweep would change nothing; sweep \
+             variants.NAME.{} instead",
+            swept.path, swept.path
+        )));
+    }
     if !args.quiet {
-        for v in variants_overriding(&doc, &swept.path) {
-            eprintln!("warning: variant {v:?} sets {} itself: the sweep does not change it", swept.path);
+        for v in &deaf {
+            if named(v) {
+                eprintln!("warning: variant {v:?} sets {} itself: the sweep does not change it", swept.path);
+            } else if first.variants.iter().any(|m| &m.variant == v) {
+                eprintln!("note: variant {v:?} sets {} itself: left out of the sweep", swept.path);
+            }
         }
     }
 
@@ -301,7 +325,7 @@ pub fn simulate(args: &SweepArgs) -> Result<SweepReport, Error> {
         }
         overrides.push((swept.path.as_str(), value.clone()));
         let set = format!("{}={label}", swept.path);
-        scenarios.push(load_value(args, &text, &overrides, &set)?);
+        scenarios.push(load_value(args, &text, &overrides, &set, &deaf)?);
     }
 
     let (pool, threads) = cli::thread_pool(args.threads)?;

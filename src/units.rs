@@ -106,6 +106,23 @@ pub fn parse_bytes(text: &str) -> Result<f64, String> {
         .map_err(|_| format!("expected a size like \"5TB\", \"500GB\" or \"2TiB\" (got {text:?})"))
 }
 
+/// Parses a data rate (`"2GB/h"`, `"500 MB/s"`) into bytes per hour.
+pub fn parse_throughput(text: &str) -> Result<f64, String> {
+    let hint = "a data rate like \"2GB/h\" or \"100MB/s\"";
+    let (size, per) = text.split_once('/').ok_or_else(|| format!("expected {hint} (got {text:?})"))?;
+    let bytes = parse_bytes(size).map_err(|_| format!("expected {hint} (got {text:?})"))?;
+    let per = per.trim();
+    let period = if per.starts_with(|c: char| c.is_ascii_digit() || ".+-".contains(c)) {
+        parse_duration(per)?
+    } else {
+        parse_duration(&format!("1{per}"))?
+    };
+    if period <= 0.0 {
+        return Err(format!("the period of {text:?} must be positive"));
+    }
+    Ok(bytes / period)
+}
+
 /// Formats bytes with a decimal unit ("5 TB").
 pub fn format_bytes(bytes: f64) -> String {
     const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];

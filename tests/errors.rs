@@ -92,7 +92,7 @@ fixtures! {
     duration_not_a_string => "8:8: components.web.mttr: invalid type: integer `10`, expected a string (durations, rates and percentages are strings with a unit, like \"4h\", \"0.2/y\", \"99.9%\")",
     missing_simulation => "1:1: missing required field `simulation`",
     missing_field => "5:1: components.web: a component needs a time to repair: give one of `mttr`, `repair`",
-    no_components => "1:1: the scenario has no [components], [groups] or [buckets]: declare at least one, e.g. [components.web] with mttf and mttr",
+    no_components => "1:1: the scenario has no [components], [groups], [buckets] or [stores]: declare at least one, e.g. [components.web] with mttf and mttr",
     no_services => "1:1: the scenario has no [services]: say when the service is up, e.g. [services.app] up_when = { all = [\"web\", \"db\"] }",
 
     // Simulation settings.

@@ -19,6 +19,9 @@
 mod buckets;
 mod groups;
 mod standby;
+mod stores;
+
+pub use stores::Incident;
 
 use crate::model::{Model, NONE, Role};
 use crate::queue::EventQueue;
@@ -51,6 +54,14 @@ enum Event {
     ZoneDetect(u32, u32),
     /// A standby pair finished failing over.
     FailoverDone(u32),
+    /// A store's hardware lost its data.
+    StoreLoss(u32),
+    /// A store's data was corrupted (noticed later).
+    StoreCorrupt(u32),
+    /// A store's corruption was noticed.
+    CorruptionNoticed(u32),
+    /// A store serves again after an incident.
+    StoreRecovered(u32),
 }
 
 /// Per-thread working memory, reused from trial to trial.
@@ -72,6 +83,11 @@ pub struct Scratch {
     buckets: BucketScratch,
     groups: groups::GroupScratch,
     standby: standby::StandbyScratch,
+    stores: stores::StoreScratch,
+    /// Data incidents of the current trial.
+    incidents: Vec<Incident>,
+    /// The trial being simulated.
+    trial: u64,
     /// Happenings produced by group and standby logic, reported after the
     /// event that caused them.
     pending_happenings: Vec<(f64, Happening)>,
@@ -97,6 +113,9 @@ impl Scratch {
             buckets: BucketScratch::new(model),
             groups: groups::GroupScratch::new(model),
             standby: standby::StandbyScratch::new(model),
+            stores: stores::StoreScratch::new(model),
+            incidents: Vec::new(),
+            trial: 0,
             pending_happenings: Vec::new(),
         }
     }
@@ -123,6 +142,16 @@ pub struct TrialSummary {
     pub error_budget: f64,
     /// Spot interruptions.
     pub spot_interruptions: u32,
+    /// Data incidents (losses and corruptions).
+    pub incidents: u32,
+    /// Incidents that missed the RPO or the RTO (or had no recovery point).
+    pub incidents_missed: u32,
+    /// Hours of writes lost: the sum of data-loss windows (incidents without
+    /// a recovery point are counted apart).
+    pub data_lost_hours: f64,
+    /// Bytes lost: each window times its store's change rate, or the whole
+    /// store when no recovery point was usable.
+    pub data_lost_bytes: f64,
 }
 
 /// Something that happened in a trial, for timelines ("a year in the life").
@@ -154,6 +183,12 @@ pub enum Happening {
     FailoverStarted(u32),
     /// Standby pair finished failing over.
     FailoverDone(u32),
+    /// Store lost its data physically.
+    DataLost(u32),
+    /// Store's data was corrupted.
+    DataCorrupted(u32),
+    /// Store serves again.
+    DataRecovered(u32),
 }
 
 /// Receives what happens during a trial (the accumulator, or a timeline).
@@ -163,6 +198,9 @@ pub trait Observer {
     /// Every event, in order; the statistics ignore these.
     #[inline]
     fn happened(&mut self, _time: f64, _what: Happening) {}
+    /// A data incident, once its recovery is known.
+    #[inline]
+    fn incident(&mut self, _incident: &Incident) {}
 }
 
 impl Observer for VariantStats {
@@ -172,6 +210,13 @@ impl Observer for VariantStats {
         self.outage_len_q.add(length);
         self.cause_hours[cause as usize] += length;
         self.cause_outages[cause as usize] += 1;
+        if self.rto.is_some_and(|rto| length <= rto) {
+            self.outages_within_rto += 1;
+        }
+    }
+
+    fn incident(&mut self, i: &Incident) {
+        self.data.record(i, self.rpo, self.rto);
     }
 }
 
@@ -185,6 +230,8 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     s.region_out.fill(false);
     s.buckets.reset();
     s.pending_happenings.clear();
+    s.incidents.clear();
+    s.trial = trial;
     for (g, gate) in model.gates.iter().enumerate() {
         s.gate_up_count[g] = gate.children.len() as u32;
         s.gate_up[g] = true;
@@ -228,6 +275,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     }
     groups::start_trial(model, s, trial);
     standby::start_trial(model, s, trial);
+    stores::start_trial(model, s, trial);
 
     let mut summary = TrialSummary::default();
     let mut up = s.gate_up[model.root as usize];
@@ -250,7 +298,14 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
             Event::RegionUp(r) => Some(Happening::RegionUp(r)),
             Event::SpotNotice(u) => Some(Happening::SpotInterrupted(u)),
             Event::FailoverDone(p) => Some(Happening::FailoverDone(p)),
-            Event::Detect(_) | Event::LaunchDone(_) | Event::SpotEnd(_) | Event::ZoneDetect(..) => None,
+            Event::Detect(_)
+            | Event::LaunchDone(_)
+            | Event::SpotEnd(_)
+            | Event::ZoneDetect(..)
+            | Event::StoreLoss(_)
+            | Event::StoreCorrupt(_)
+            | Event::CorruptionNoticed(_)
+            | Event::StoreRecovered(_) => None,
         };
         if let Some(what) = seen {
             obs.happened(t, what);
@@ -281,6 +336,23 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
         obs.outage(down_since, horizon - down_since, down_cause);
     }
     s.buckets.close(horizon);
+    for inc in &s.incidents {
+        summary.incidents += 1;
+        let st = &model.stores[inc.store as usize];
+        match inc.window {
+            Some(w) => {
+                summary.data_lost_hours += w;
+                summary.data_lost_bytes += w * st.change_rate;
+            }
+            // No recovery point: all of it is gone (counted apart in hours).
+            None => summary.data_lost_bytes += st.size_bytes,
+        }
+        let rpo_ok = model.rpo.is_none_or(|rpo| inc.window.is_some_and(|w| w <= rpo));
+        let rto_ok = model.rto.is_none_or(|rto| inc.recovery <= rto);
+        if !(rpo_ok && rto_ok) {
+            summary.incidents_missed += 1;
+        }
+    }
     summary
 }
 
@@ -330,6 +402,7 @@ fn handle(
             let o = model.zones[z as usize].outage.as_ref().expect("scheduled only with an outage process");
             if down && o.destroy_p > 0.0 && s.zone_destroy_rng[z as usize].random::<f64>() < o.destroy_p {
                 obs.happened(t, Happening::ZoneDestroyed(z));
+                stores::destroyed(model, s, z, NONE, t, obs);
                 for &u in model.zone_units.get(z) {
                     let b = model.unit_bucket[u as usize];
                     if b != NONE && model.buckets[b as usize].class.single_az() {
@@ -357,6 +430,7 @@ fn handle(
             let o = model.regions[r as usize].outage.as_ref().expect("scheduled only with an outage process");
             if down && o.destroy_p > 0.0 && s.region_destroy_rng[r as usize].random::<f64>() < o.destroy_p {
                 obs.happened(t, Happening::RegionDestroyed(r));
+                stores::destroyed(model, s, NONE, r, t, obs);
                 for &u in model.region_units.get(r) {
                     let b = model.unit_bucket[u as usize];
                     if b != NONE {
@@ -409,6 +483,22 @@ fn handle(
             groups::zone_detected(model, s, g, zp, t);
             model.zone_cause(model.groups[g as usize].zones[zp as usize])
         }
+        Event::StoreLoss(i) => {
+            stores::hardware_loss(model, s, i, t, obs);
+            model.units[model.stores[i as usize].unit as usize].component
+        }
+        Event::StoreCorrupt(i) => {
+            stores::corruption(model, s, i, t);
+            model.units[model.stores[i as usize].unit as usize].component
+        }
+        Event::CorruptionNoticed(i) => {
+            stores::corruption_noticed(model, s, i, t, obs);
+            model.units[model.stores[i as usize].unit as usize].component
+        }
+        Event::StoreRecovered(i) => {
+            stores::recovered(model, s, i, t);
+            model.units[model.stores[i as usize].unit as usize].component
+        }
         Event::FailoverDone(p) => {
             standby::failover_done(model, s, p, t);
             model.units[model.standbys[p as usize].unit as usize].component
@@ -455,7 +545,7 @@ fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool, t: f64) {
     match model.units[u as usize].role {
         Role::Slot(g) => groups::slot_flipped(model, s, g, u, is_up),
         Role::Member(p) => standby::member_flipped(model, s, p, u, is_up, t),
-        Role::Plain | Role::Standby(_) => {}
+        Role::Plain | Role::Standby(_) | Role::Store(_) => {}
     }
 }
 
@@ -501,6 +591,9 @@ pub fn run_chunk(
         acc.outages.add(f64::from(t.outages) / years);
         acc.error_budget_minutes.add(t.error_budget * 60.0 / years);
         acc.spot_interruptions.add(f64::from(t.spot_interruptions) / years);
+        if !model.stores.is_empty() {
+            acc.data.trial(&t, years);
+        }
         if t.outages == 0 {
             acc.no_outage += 1;
         }

@@ -4,8 +4,10 @@
 //! failure, or its zone or region) and another member is up, the pair is
 //! down for a failover time, then that member serves. When no member is up,
 //! the pair stays down until one comes back, which then serves at once (its
-//! repair is the longer path). A standby going down while the active member
-//! serves changes nothing.
+//! repair is the longer path). With `resume_on_return`, a member that comes
+//! back during a failover also serves at once, abandoning the failover
+//! (failback, as when a region returns before a DR failover completes). A
+//! standby going down while the active member serves changes nothing.
 
 use super::{Event, Happening, Scratch, set_unit};
 use crate::model::{Model, NONE};
@@ -58,7 +60,11 @@ pub(super) fn member_flipped(model: &Model, s: &mut Scratch, p: u32, u: u32, is_
             s.standby.target[pi] = NONE;
             start_failover(model, s, p, t);
         }
-    } else if s.standby.active[pi] == NONE && s.standby.target[pi] == NONE {
+    } else if s.standby.active[pi] == NONE && (s.standby.target[pi] == NONE || pair.resume_on_return) {
+        if let Some(k) = s.standby.key[pi].take() {
+            s.queue.cancel(k);
+        }
+        s.standby.target[pi] = NONE;
         s.standby.active[pi] = u;
         set_unit(model, s, pair.unit, false, t);
     }

@@ -22,7 +22,6 @@ impl Chart for DowntimeByCause<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let r = self.report;
         let vs = &r.variants;
-        let n = vs.len();
         let title = match vs.as_slice() {
             [one] => format!("{} · {}: where the downtime comes from", r.scenario, one.name),
             _ => format!("{}: where the downtime comes from", r.scenario),
@@ -63,69 +62,100 @@ impl Chart for DowntimeByCause<'_> {
                 h
             })
             .collect();
-        let total = hours.iter().map(|h| h.iter().sum::<f64>()).fold(0.0, f64::max);
-
+        let colours: Vec<RGBColor> =
+            (0..segments).map(|s| if other && s == segments - 1 { GREY } else { colour(s) }).collect();
+        let mut items: Vec<(String, RGBColor)> = shown.iter().cloned().zip(colours.iter().copied()).collect();
+        if other {
+            items.push(("other causes".to_owned(), GREY));
+        }
+        let body = legend_strip(&body, &items)?;
+        let (w, _) = body.dim_in_pixel();
+        let (left, right) = body.split_horizontally(w * 3 / 5);
         let names: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
-        let label_w = widest(&body, &names, TICK_PX) + 40;
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(20)
-            .margin_right(40)
-            .margin_top(10)
-            .x_label_area_size(80)
-            .y_label_area_size(label_w)
-            .build_cartesian_2d(0.0..nice_max((total * 1.35).max(0.01)), rows(n))?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc("mean downtime, hours per year")
-            .axis_desc_style(style(AXIS_PX))
-            .label_style(style(TICK_PX))
-            .x_labels(8)
-            .x_label_formatter(&|x| short(*x))
-            .y_label_formatter(&|y| row_name(*y, &names))
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()?;
 
-        for s in 0..segments {
-            let c = if other && s == segments - 1 { GREY } else { colour(s) };
-            let label = if other && s == segments - 1 { "other causes".to_owned() } else { shown[s].clone() };
-            let bars: Vec<Rectangle<(f64, f64)>> = hours
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| h[s] > 0.0)
-                .map(|(i, h)| {
-                    let x0: f64 = h[..s].iter().sum();
-                    let y = row_y(i, n);
-                    Rectangle::new([(x0, y - 0.3), (x0 + h[s], y + 0.3)], c.mix(0.9).filled())
-                })
-                .collect();
-            chart
-                .draw_series(bars)?
-                .label(label)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 10), (x + 28, y + 10)], c.mix(0.9).filled()));
-        }
-        for (i, (v, h)) in vs.iter().zip(&hours).enumerate() {
-            let sum: f64 = h.iter().sum();
-            let text = if v.causes.is_empty() {
-                format!("no downtime in {} trials", v.trials)
-            } else {
-                format!("{} h/yr", short(sum))
-            };
-            chart.draw_series([EmptyElement::at((sum, row_y(i, n)))
-                + Text::new(text, (12, 0), style(TICK_PX).pos(Pos::new(HPos::Left, VPos::Center)))])?;
-        }
-        if segments > 0 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .margin(16)
-                .legend_area_size(44)
-                .label_font(style(TICK_PX))
-                .background_style(WHITE.mix(0.9))
-                .border_style(GREY)
-                .draw()?;
-        }
+        // Hours per year, and each variant's downtime as 100%.
+        let total = hours.iter().map(|h| h.iter().sum::<f64>()).fold(0.0, f64::max);
+        let shares: Vec<Vec<f64>> = hours
+            .iter()
+            .map(|h| {
+                let sum: f64 = h.iter().sum();
+                h.iter().map(|x| if sum > 0.0 { x / sum * 100.0 } else { 0.0 }).collect()
+            })
+            .collect();
+        let totals: Vec<String> = vs
+            .iter()
+            .zip(&hours)
+            .map(|(v, h)| {
+                if v.causes.is_empty() {
+                    format!("none in {} trials", v.trials)
+                } else {
+                    format!("{} h/yr", short(h.iter().sum()))
+                }
+            })
+            .collect();
+        stacked(
+            &left,
+            &hours,
+            &colours,
+            nice_max((total * 1.35).max(0.01)),
+            "mean downtime, hours per year",
+            &|x| short(x),
+            Some(&names),
+            Some(&totals),
+        )?;
+        stacked(&right, &shares, &colours, 100.0, "share of the variant's downtime, %", &|x| short(x), None, None)?;
         Ok(())
     }
+}
+
+/// One panel of stacked horizontal bars: `values[variant][segment]`, rows
+/// labelled with `names` when given, a text after each bar from `ends`.
+#[allow(clippy::too_many_arguments)]
+fn stacked<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    values: &[Vec<f64>],
+    colours: &[RGBColor],
+    x_max: f64,
+    x_desc: &str,
+    x_fmt: &dyn Fn(f64) -> String,
+    names: Option<&[String]>,
+    ends: Option<&[String]>,
+) -> DrawResult<DB> {
+    let n = values.len();
+    let label_w = names.map_or(10, |ns| widest(area, ns, TICK_PX) + 40);
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(if names.is_some() { 20 } else { 10 })
+        .margin_right(40)
+        .margin_top(10)
+        .x_label_area_size(80)
+        .y_label_area_size(label_w)
+        .build_cartesian_2d(0.0..x_max, rows(n))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(x_desc)
+        .axis_desc_style(style(AXIS_PX))
+        .label_style(style(TICK_PX))
+        .x_labels(6)
+        .x_label_formatter(&|x| x_fmt(*x))
+        .y_label_formatter(&|y| names.map_or_else(String::new, |ns| row_name(*y, ns)))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()?;
+    for (i, v) in values.iter().enumerate() {
+        let y = row_y(i, n);
+        let mut x0 = 0.0;
+        for (s, &x) in v.iter().enumerate() {
+            if x > 0.0 {
+                chart
+                    .draw_series([Rectangle::new([(x0, y - 0.3), (x0 + x, y + 0.3)], colours[s].mix(0.9).filled())])?;
+            }
+            x0 += x;
+        }
+        if let Some(text) = ends.and_then(|e| e.get(i)) {
+            chart.draw_series([EmptyElement::at((x0, y))
+                + Text::new(text.clone(), (12, 0), style(TICK_PX).pos(Pos::new(HPos::Left, VPos::Center)))])?;
+        }
+    }
+    Ok(())
 }

@@ -5,6 +5,7 @@
 use super::*;
 use crate::report::VariantReport;
 use crate::report::table::percent_avail;
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
 /// Horizontal bars, one row per variant.
 pub struct VariantsCompared<'a> {
@@ -40,7 +41,6 @@ impl Chart for VariantsCompared<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
         let r = self.report;
         let vs = &r.variants;
-        let n = vs.len();
         let priced = vs.iter().any(|v| v.cost.is_some());
         let title = match vs.as_slice() {
             [one] => format!("{} · {}: downtime{}", r.scenario, one.name, if priced { " and cost" } else { "" }),
@@ -55,25 +55,71 @@ impl Chart for VariantsCompared<'_> {
         let (w, _) = body.dim_in_pixel();
         let (left, right) = if priced { body.split_horizontally(w * 3 / 5) } else { (body.clone(), body.clone()) };
 
-        // Downtime.
-        let names: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
-        let label_w = widest(&left, &names, TICK_PX) + 40;
+        // Downtime: bars on a linear axis, or dots on a log axis when the
+        // variants differ by orders of magnitude (as redundancy makes them).
         let years = r.horizon_hours / crate::units::HOURS_PER_YEAR;
         let slo = vs.iter().find_map(|v| v.slo.as_ref()).map(|s| s.target);
         let budget = slo.map(|s| (1.0 - s) * r.horizon_hours / years);
-        let hi = vs.iter().map(|v| v.downtime_hours.ci95[1]).fold(0.0, f64::max);
-        let x_max = nice_max((hi * 1.9).max(budget.map_or(0.0, |b| b * 1.1)).max(0.01));
-        let mut chart = ChartBuilder::on(&left)
+        let hi = vs.iter().map(|v| v.downtime_hours.ci95[1]).fold(0.0, f64::max).max(budget.unwrap_or(0.0));
+        let means: Vec<f64> = vs.iter().map(|v| v.downtime_hours.mean).filter(|&m| m > 0.0).collect();
+        let min_mean = means.iter().copied().fold(f64::INFINITY, f64::min);
+        let max_mean = means.iter().copied().fold(0.0, f64::max);
+        let panel = DowntimePanel { vs, slo, budget };
+        if means.len() > 1 && max_mean / min_mean > 30.0 {
+            let floor = vs
+                .iter()
+                .filter(|v| v.downtime_hours.mean > 0.0)
+                .map(|v| {
+                    if v.downtime_hours.ci95[0] > 0.0 { v.downtime_hours.ci95[0] } else { v.downtime_hours.mean / 3.0 }
+                })
+                .fold(f64::INFINITY, f64::min);
+            let lo = 10f64.powf((floor * 0.9).log10().floor());
+            let top = 10f64.powf((hi * 1.5).log10().ceil());
+            panel.draw(&left, (lo..top).log_scale(), true, "mean downtime, hours per year (log scale)")?;
+        } else {
+            panel.draw(&left, 0.0..nice_max((hi * 1.9).max(0.01)), false, "mean downtime, hours per year")?;
+        }
+
+        if priced {
+            draw_cost(&right, vs)?;
+        }
+        Ok(())
+    }
+}
+
+/// Mean downtime per variant, with 95% intervals, SLO budget and labels.
+struct DowntimePanel<'a> {
+    vs: &'a [VariantReport],
+    slo: Option<f64>,
+    budget: Option<f64>,
+}
+
+impl DowntimePanel<'_> {
+    fn draw<DB: DrawingBackend, X>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        x: X,
+        log: bool,
+        x_desc: &str,
+    ) -> DrawResult<DB>
+    where
+        X: AsRangedCoord<Value = f64>,
+        X::CoordDescType: ValueFormatter<f64>,
+    {
+        let vs = self.vs;
+        let n = vs.len();
+        let names: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
+        let mut chart = ChartBuilder::on(area)
             .margin_left(20)
             .margin_right(30)
             .margin_top(10)
             .x_label_area_size(80)
-            .y_label_area_size(label_w)
-            .build_cartesian_2d(0.0..x_max, rows(n))?;
+            .y_label_area_size(widest(area, &names, TICK_PX) + 40)
+            .build_cartesian_2d(x, rows(n))?;
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .x_desc("mean downtime, hours per year")
+            .x_desc(x_desc)
             .axis_desc_style(style(AXIS_PX))
             .label_style(style(TICK_PX))
             .x_labels(6)
@@ -82,40 +128,70 @@ impl Chart for VariantsCompared<'_> {
             .light_line_style(WHITE)
             .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
+        let range = chart.x_range();
+        let (x0, x1) = (range.start, range.end);
+        let px_range = chart.plotting_area().get_pixel_range().0;
+        let (px0, px1) = (px_range.start, px_range.end);
         for (i, v) in vs.iter().enumerate() {
             let y = row_y(i, n);
             let d = &v.downtime_hours;
             let c = colour(i);
-            chart.draw_series([Rectangle::new([(0.0, y - 0.3), (d.mean, y + 0.3)], c.mix(0.85).filled())])?;
-            let lo = d.ci95[0].max(0.0);
-            chart.draw_series([ErrorBar::new_horizontal(y, lo, d.mean, d.ci95[1], INK.stroke_width(3), 24)])?;
+            if log && d.mean <= 0.0 {
+                chart.draw_series([EmptyElement::at((x0, y))
+                    + Text::new(
+                        format!("no downtime in {} trials", v.trials),
+                        (10, 0),
+                        style(TICK_PX).color(&GREY).pos(Pos::new(HPos::Left, VPos::Center)),
+                    )])?;
+                continue;
+            }
+            let lo = d.ci95[0].max(if log { x0 } else { 0.0 });
+            let hi = d.ci95[1];
+            if log {
+                chart.draw_series([Circle::new((d.mean, y), 10, c.filled())])?;
+            } else {
+                chart.draw_series([Rectangle::new([(0.0, y - 0.3), (d.mean, y + 0.3)], c.mix(0.85).filled())])?;
+            }
+            let ink = INK.stroke_width(3);
+            chart.draw_series([
+                PathElement::new([(lo, y), (hi, y)], ink),
+                PathElement::new([(lo, y - 0.12), (lo, y + 0.12)], ink),
+                PathElement::new([(hi, y - 0.12), (hi, y + 0.12)], ink),
+            ])?;
             let text = format!(
-                "{} h [{}, {}] · {}",
+                "{} h/yr [{}, {}] · {}",
                 short(d.mean),
-                short(lo),
-                short(d.ci95[1]),
+                short(d.ci95[0].max(0.0)),
+                short(hi),
                 percent_avail(v.availability.mean)
             );
-            chart.draw_series([EmptyElement::at((d.ci95[1], y))
-                + Text::new(text, (14, 0), style(TICK_PX).pos(Pos::new(HPos::Left, VPos::Center)))])?;
+            if log {
+                // Above the dot; right-aligned when the dot is far right.
+                let px = chart.backend_coord(&(d.mean, y)).0;
+                let right = f64::from(px - px0) > 0.55 * f64::from(px1 - px0);
+                let pos = Pos::new(if right { HPos::Right } else { HPos::Left }, VPos::Bottom);
+                chart.draw_series([EmptyElement::at((d.mean, y))
+                    + Text::new(text, (if right { 10 } else { -10 }, -18), style(TICK_PX).pos(pos))])?;
+            } else {
+                chart.draw_series([EmptyElement::at((hi, y))
+                    + Text::new(text, (14, 0), style(TICK_PX).pos(Pos::new(HPos::Left, VPos::Center)))])?;
+            }
         }
-        if let (Some(s), Some(b)) = (slo, budget) {
-            chart.draw_series(DashedLineSeries::new(
-                [(b, -0.5), (b, n as f64 - 0.5)],
-                14,
-                8,
-                ShapeStyle::from(&TARGET).stroke_width(3),
-            ))?;
-            chart.draw_series([EmptyElement::at((b, n as f64 - 0.5))
-                + Text::new(
-                    format!("SLO {}: {} h/yr", percent_avail(s), short(b)),
-                    (-8, 6),
-                    style(TICK_PX).color(&TARGET).pos(Pos::new(HPos::Right, VPos::Top)),
-                )])?;
-        }
-
-        if priced {
-            draw_cost(&right, vs)?;
+        if let (Some(s), Some(b)) = (self.slo, self.budget) {
+            if b > x0 && b < x1 {
+                chart.draw_series(DashedLineSeries::new(
+                    [(b, -0.5), (b, n as f64 - 0.5)],
+                    14,
+                    8,
+                    ShapeStyle::from(&TARGET).stroke_width(3),
+                ))?;
+                chart.draw_series([EmptyElement::at((b, n as f64 - 0.5))
+                    + Text::new(
+                        format!("SLO {}: {} h/yr", percent(s), short(b)),
+                        (-8, 6),
+                        style(TICK_PX).color(&TARGET).pos(Pos::new(HPos::Right, VPos::Top)),
+                    )])?;
+            }
         }
         Ok(())
     }

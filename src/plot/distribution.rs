@@ -5,7 +5,6 @@
 
 use super::*;
 use crate::report::VariantReport;
-use crate::report::table::percent_avail;
 
 /// Exceedance curves of annual downtime, all variants on one chart.
 pub struct DowntimeDistribution<'a> {
@@ -43,18 +42,20 @@ impl Chart for DowntimeDistribution<'_> {
         };
         let subtitle = match (slo, budget) {
             (Some(s), Some(b)) => format!(
-                "share of simulated years with more than x hours down · SLO {} allows {} h a year",
-                percent_avail(s),
+                "share of simulated years with more than x hours down (dot: the worst year) · SLO {} allows {} h a year",
+                percent(s),
                 short(b)
             ),
-            _ => "share of simulated years with more than x hours down".to_owned(),
+            _ => "share of simulated years with more than x hours down (dot: the worst year)".to_owned(),
         };
         let body = frame(root, &title, &subtitle, &provenance(&r.nines_version, &r.scenario_sha256, r.seed, r.trials))?;
 
         let curves: Vec<Vec<(f64, f64)>> = vs.iter().map(curve).collect();
         let x_max = curves.iter().flatten().map(|p| p.0).fold(0.0, f64::max).max(budget.map_or(0.0, |b| b * 1.15));
         let x_max = nice_max(x_max.max(0.1));
-        let y_min_data = vs.iter().map(|v| 1.0 / v.trials.max(1) as f64).fold(1.0, f64::min);
+        // Half a trial below the rarest level, so the last step (the worst
+        // year, one trial in all) stands clear of the axis.
+        let y_min_data = vs.iter().map(|v| 0.5 / v.trials.max(1) as f64).fold(1.0, f64::min);
         let y_min = 10f64.powf(y_min_data.log10().floor()).min(0.1);
 
         let mut chart = ChartBuilder::on(&body)
@@ -72,7 +73,7 @@ impl Chart for DowntimeDistribution<'_> {
             .label_style(style(TICK_PX))
             .x_labels(10)
             .x_label_formatter(&|x| short(*x))
-            .y_label_formatter(&|y| format!("{}%", short(y * 100.0)))
+            .y_label_formatter(&|y| share(*y))
             .light_line_style(WHITE)
             .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
@@ -84,7 +85,7 @@ impl Chart for DowntimeDistribution<'_> {
                 8,
                 ShapeStyle::from(&TARGET).stroke_width(3),
             ))?;
-            let label = format!("SLO {} = {} h/yr", percent_avail(s), short(b));
+            let label = format!("SLO {} = {} h/yr", percent(s), short(b));
             chart.draw_series(std::iter::once(
                 EmptyElement::at((b, 1.0))
                     + Text::new(label, (10, 8), style(TICK_PX).color(&TARGET).pos(Pos::new(HPos::Left, VPos::Top))),
@@ -99,13 +100,17 @@ impl Chart for DowntimeDistribution<'_> {
                 let miss = v.slo.as_ref().map(|s| {
                     let p = &s.met_probability;
                     match p.lower_bound95 {
-                        Some(lb) => format!(", misses SLO in < {}% of years", short((1.0 - lb) * 100.0)),
-                        None => format!(", misses SLO in {}% of years", short((1.0 - p.estimate) * 100.0)),
+                        Some(lb) => format!(", misses SLO in < {} of years", share(1.0 - lb)),
+                        None => format!(", misses SLO in {} of years", share(1.0 - p.estimate)),
                     }
                 });
                 format!("{}: mean {} h/yr{}", v.name, short(v.downtime_hours.mean), miss.unwrap_or_default())
             };
             let shown: Vec<(f64, f64)> = if v.downtime_hours.max == 0.0 { Vec::new() } else { pts.clone() };
+            // The worst year, marked.
+            if let Some(&last) = shown.last() {
+                chart.draw_series([Circle::new(last, 7, c.filled())])?;
+            }
             chart
                 .draw_series(LineSeries::new(shown, ShapeStyle::from(&c).stroke_width(4)))?
                 .label(label)

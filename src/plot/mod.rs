@@ -26,7 +26,7 @@ pub use causes::DowntimeByCause;
 pub use compare::VariantsCompared;
 pub use distribution::DowntimeDistribution;
 pub use sweep::SweepChart;
-pub use timeline::TimelineChart;
+pub use timeline::{TimelineChart, timeline_size};
 
 use crate::error::Error;
 use crate::output::write_atomic;
@@ -244,25 +244,50 @@ fn frame<DB: DrawingBackend>(
     Ok(body)
 }
 
-/// A row of coloured squares with labels, centred.
-pub(crate) fn legend_row<DB: DrawingBackend>(
+/// Draws a legend of coloured squares and labels across the top of
+/// `area`, centred and wrapped onto as many lines as needed; returns the
+/// area below it.
+pub(crate) fn legend_strip<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    items: &[(&str, RGBColor)],
-) -> DrawResult<DB> {
+    items: &[(String, RGBColor)],
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    const LINE_H: i32 = 40;
+    const GAP: i32 = 40;
     let (w, _) = area.dim_in_pixel();
-    let gap = 40;
     let widths: Vec<i32> = items
         .iter()
         .map(|(s, _)| area.estimate_text_size(s, &style(TICK_PX)).map_or(100, |d| d.0 as i32) + 36)
         .collect();
-    let total: i32 = widths.iter().sum::<i32>() + gap * (items.len() as i32 - 1);
-    let mut x = (w as i32 - total) / 2;
-    for ((label, c), width) in items.iter().zip(widths) {
-        area.draw(&Rectangle::new([(x, 10), (x + 26, 34)], c.filled()))?;
-        area.draw(&Text::new(label.to_string(), (x + 36, 22), style(TICK_PX).pos(Pos::new(HPos::Left, VPos::Center))))?;
-        x += width + gap;
+    // Greedy wrap.
+    let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 0;
+    for (i, &iw) in widths.iter().enumerate() {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && used + GAP + iw > w as i32 - 40 {
+            lines.push(vec![i]);
+            used = iw;
+        } else {
+            used += if line.is_empty() { iw } else { GAP + iw };
+            line.push(i);
+        }
     }
-    Ok(())
+    for (l, line) in lines.iter().enumerate() {
+        let total: i32 = line.iter().map(|&i| widths[i]).sum::<i32>() + GAP * (line.len() as i32 - 1);
+        let mut x = (w as i32 - total) / 2;
+        let y = 8 + l as i32 * LINE_H;
+        for &i in line {
+            let (label, c) = &items[i];
+            area.draw(&Rectangle::new([(x, y + 4), (x + 26, y + 28)], c.filled()))?;
+            area.draw(&Text::new(
+                label.clone(),
+                (x + 36, y + 16),
+                style(TICK_PX).pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            x += widths[i] + GAP;
+        }
+    }
+    let (_, rest) = area.split_vertically(lines.len() as u32 * LINE_H as u32 + 12);
+    Ok(rest)
 }
 
 /// A linear f64 axis whose ticks are exactly `keys` (one per bar row, or
@@ -296,9 +321,22 @@ impl plotters::coord::ranged1d::Ranged for Keyed {
     }
 }
 
-/// Formats an axis or value number with about three significant digits.
+/// Formats an axis or value number with about three significant digits,
+/// without trailing zeros (`10`, `0.5`, `0.00158`).
 fn short(x: f64) -> String {
-    crate::report::table::sig(x, 3)
+    let s = crate::report::table::sig(x, 3);
+    if s.contains('.') && !s.contains('e') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+}
+
+/// A target such as an SLO as a short percentage (`99.9%`, `99.95%`).
+fn percent(x: f64) -> String {
+    let s = format!("{:.6}", x * 100.0);
+    format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// A small share as a percentage with about three digits (`6.13%`, `0.001%`).
+fn share(p: f64) -> String {
+    format!("{}%", short(p * 100.0))
 }
 
 /// Chooses a "nice" upper bound ≥ `x` for a linear axis (1, 2, 2.5, 5 × 10ⁿ).
@@ -325,5 +363,12 @@ mod tests {
         assert_eq!(nice_max(0.0), 1.0);
         assert_eq!(nice_max(101.0), 120.0);
         assert_eq!(file_safe("three-az/region events"), "three-az_region_events");
+        assert_eq!(short(10.0), "10");
+        assert_eq!(short(0.5), "0.5");
+        assert_eq!(short(0.00158), "0.00158");
+        assert_eq!(short(1234.0), "1234");
+        assert_eq!(percent(0.999), "99.9%");
+        assert_eq!(percent(0.9995), "99.95%");
+        assert_eq!(share(1e-5), "0.001%");
     }
 }

@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::report::VariantReport;
-use crate::report::table::percent_avail;
 use crate::sweep::{Metric, SweepReport};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
@@ -80,16 +79,18 @@ impl Chart for SweepChart<'_> {
         }
         let body = frame(root, &title, &subtitle, &provenance(&s.nines_version, &s.scenario_sha256, s.seed, s.trials))?;
         let names = self.variants();
-        let (legend, body) = body.split_vertically(44);
-        let items: Vec<(&str, RGBColor)> = names.iter().enumerate().map(|(i, n)| (n.as_str(), colour(i))).collect();
-        legend_row(&legend, &items)?;
+        let items: Vec<(String, RGBColor)> = names.iter().enumerate().map(|(i, n)| (n.clone(), colour(i))).collect();
+        let body = legend_strip(&body, &items)?;
         let metrics = if self.metrics.is_empty() { &[Metric::Downtime][..] } else { self.metrics };
         let panels = body.split_evenly((1, metrics.len()));
         let x_desc = match &s.x_unit {
             Some(u) => format!("{} ({u})", s.parameter),
             None => s.parameter.clone(),
         };
-        let slo = s.runs.iter().flat_map(|r| &r.report.variants).find_map(|v| v.slo.as_ref()).map(|x| x.target);
+        // The SLO named in the caption, unless the sweep changes it.
+        let targets: Vec<f64> =
+            s.runs.iter().flat_map(|r| &r.report.variants).filter_map(|v| v.slo.as_ref()).map(|x| x.target).collect();
+        let slo = targets.first().copied().filter(|t| targets.iter().all(|u| u == t));
         for (panel, metric) in panels.iter().zip(metrics) {
             let lines: Vec<Vec<Point>> = names
                 .iter()
@@ -112,7 +113,10 @@ impl Chart for SweepChart<'_> {
             let (caption, y_desc) = match metric {
                 Metric::Downtime => ("mean downtime (95% CI)".to_owned(), "hours per year"),
                 Metric::Slo => (
-                    format!("years meeting the SLO {}", slo.map(percent_avail).unwrap_or_default()),
+                    slo.map_or_else(
+                        || "years meeting the SLO".to_owned(),
+                        |t| format!("years meeting the SLO {}", percent(t)),
+                    ),
                     "share of years, %",
                 ),
                 Metric::Cost => ("monthly cost".to_owned(), "US$ per month"),
@@ -147,7 +151,13 @@ impl Chart for SweepChart<'_> {
                         &format!("{y_desc} (log scale)"),
                     )?;
                 }
-                Metric::Slo => self.panel(panel, 0.0..100.0, &lines, &caption, &x_desc, y_desc)?,
+                Metric::Slo => {
+                    // Zoom in when every year-share is high (as SLOs make
+                    // them), so differences of a few tenths show.
+                    let low = lines.iter().flatten().map(|p| p.2).fold(100.0, f64::min);
+                    let from = if low > 50.0 { (low - (100.0 - low) * 0.5 - 0.5).floor().max(0.0) } else { 0.0 };
+                    self.panel(panel, from..100.0, &lines, &caption, &x_desc, y_desc)?
+                }
                 _ => self.panel(panel, 0.0..nice_max(top * 1.1), &lines, &caption, &x_desc, y_desc)?,
             }
         }
@@ -171,7 +181,7 @@ impl SweepChart<'_> {
         Y::CoordDescType: ValueFormatter<f64>,
     {
         let mut chart = ChartBuilder::on(area)
-            .caption(caption, style(TICK_PX + 2.0))
+            .caption(caption, style(fit(area, caption, TICK_PX + 2.0, area.dim_in_pixel().0 - 150, false)))
             .margin_left(16)
             .margin_right(34)
             .x_label_area_size(80)
@@ -188,10 +198,14 @@ impl SweepChart<'_> {
             .light_line_style(WHITE)
             .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
+        // Earlier variants are drawn wider, so a later one lying exactly on
+        // top (same figures) leaves them visible around it.
+        let n = lines.len() as u32;
         for (i, pts) in lines.iter().enumerate() {
             let c = colour(i);
-            chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(4)))?;
-            chart.draw_series(pts.iter().map(|p| Circle::new((p.0, p.1), 7, c.filled())))?;
+            let wider = 3 * (n - 1 - i as u32);
+            chart.draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(4 + wider)))?;
+            chart.draw_series(pts.iter().map(|p| Circle::new((p.0, p.1), 7 + wider, c.filled())))?;
             chart.draw_series(
                 pts.iter()
                     .filter(|p| p.3 > p.2)

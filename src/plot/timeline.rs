@@ -7,8 +7,12 @@ use super::compare::{row_name, rows};
 use super::*;
 use crate::report::timeline::{Lane, LaneKind, clock, span_text};
 
-/// Timeline charts are taller than the others: many lanes, two panels.
-pub const TIMELINE_SIZE: (u32, u32) = (1600, 1150);
+/// Size of a timeline chart with `lanes` rows: 1600 × 1150 up to 12 lanes,
+/// 30 pixels taller for each further lane (at most 2400), so labels stay
+/// legible on a projector.
+pub fn timeline_size(lanes: usize) -> (u32, u32) {
+    (1600, (1150 + 30 * lanes.saturating_sub(12) as u32).min(2400))
+}
 
 /// A timeline chart of one trial.
 pub struct TimelineChart<'a> {
@@ -24,6 +28,7 @@ fn kind_colour(k: LaneKind) -> RGBColor {
         LaneKind::Region => PALETTE[4],
         LaneKind::Zone => PALETTE[1],
         LaneKind::Component => PALETTE[0],
+        LaneKind::Storage => PALETTE[5],
     }
 }
 
@@ -42,7 +47,7 @@ impl Chart for TimelineChart<'_> {
     }
 
     fn size(&self) -> (u32, u32) {
-        TIMELINE_SIZE
+        timeline_size(self.timeline.lanes.len())
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -69,16 +74,19 @@ impl Chart for TimelineChart<'_> {
             t.trials
         );
         let body = frame(root, &title, &subtitle, &footer)?;
-        let (legend, body) = body.split_vertically(44);
-        legend_row(
-            &legend,
-            &[
-                ("service down", kind_colour(LaneKind::Service)),
-                ("region outage", kind_colour(LaneKind::Region)),
-                ("zone outage", kind_colour(LaneKind::Zone)),
-                ("replica failed", kind_colour(LaneKind::Component)),
-            ],
-        )?;
+        let kinds = [
+            (LaneKind::Service, "service down"),
+            (LaneKind::Region, "region outage"),
+            (LaneKind::Zone, "zone outage"),
+            (LaneKind::Component, "replica failed"),
+            (LaneKind::Storage, "storage class outage"),
+        ];
+        let items: Vec<(String, RGBColor)> = kinds
+            .iter()
+            .filter(|(k, _)| t.lanes.iter().any(|l| l.kind == *k))
+            .map(|(k, label)| (label.to_string(), kind_colour(*k)))
+            .collect();
+        let body = legend_strip(&body, &items)?;
 
         let longest =
             t.lanes.first().and_then(|l| l.down.iter().max_by(|a, b| (a.end - a.start).total_cmp(&(b.end - b.start))));
@@ -95,9 +103,10 @@ impl Chart for TimelineChart<'_> {
             return lanes_panel(&body, &all, &full, None, "no service outage in this trial");
         };
         let (_, h) = body.dim_in_pixel();
-        let (top, bottom) = body.split_vertically(h * 11 / 20);
+        let (top, bottom) = body.split_vertically(h * 3 / 5);
         let length = out.end - out.start;
-        let pad = (length * 0.75).max(1.0);
+        // Context around it: most of its length again, at least a quarter hour.
+        let pad = (length * 0.75).max(0.25);
         let zoom = Axis {
             from: (out.start - pad).max(0.0),
             to: (out.end + pad).min(t.horizon_hours),
@@ -134,7 +143,7 @@ fn lanes_panel<DB: DrawingBackend>(
     let (_, h) = area.dim_in_pixel();
     // Rows shrink their labels when there are many.
     let row_px = f64::from(h.saturating_sub(150)) / n.max(1) as f64;
-    let label_px = (row_px * 0.8).clamp(14.0, TICK_PX);
+    let label_px = (row_px * 0.8).clamp(16.0, TICK_PX);
     let label_w = widest(area, &names, label_px) + 30;
     let x = |hours: f64| (hours - axis.offset) / axis.unit;
     let (x0, x1) = (x(axis.from), x(axis.to));

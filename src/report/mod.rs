@@ -199,6 +199,95 @@ pub struct VariantReport {
     /// Monthly bill and downtime cost, when the scenario prices anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostReport>,
+    /// Recovery point objective and how often data incidents met it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rpo: Option<RpoReport>,
+    /// Recovery time objective: data incidents, and every service outage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rto: Option<RtoReport>,
+    /// Data-loss window per incident, hours (incidents with a recovery point).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_loss_window_hours: Option<Spread>,
+    /// Recovery time per data incident, hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery_time_hours: Option<Spread>,
+    /// Data incidents per year and what they cost in data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataReport>,
+}
+
+/// Mean with interval, quantiles and maximum of a per-incident quantity.
+#[derive(Clone, Debug, Serialize)]
+pub struct Spread {
+    /// Incidents measured.
+    pub count: u64,
+    /// Mean.
+    pub mean: f64,
+    /// 95% interval of the mean.
+    pub ci95: [f64; 2],
+    /// Median.
+    pub p50: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Largest.
+    pub max: f64,
+}
+
+impl Spread {
+    fn new(m: &Moments, q: &crate::stats::Quantiles) -> Self {
+        Spread {
+            count: m.count(),
+            mean: m.mean(),
+            ci95: m.ci95(),
+            p50: q.quantile(0.5),
+            p99: q.quantile(0.99),
+            max: m.max(),
+        }
+    }
+}
+
+/// The RPO and data incidents that met it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RpoReport {
+    /// Target, hours.
+    pub target_hours: f64,
+    /// Probability that a data incident lost at most the RPO (incidents
+    /// without a recovery point count as missed).
+    pub met_probability: Proportion,
+}
+
+/// The RTO, for data incidents and for every outage of the service.
+#[derive(Clone, Debug, Serialize)]
+pub struct RtoReport {
+    /// Target, hours.
+    pub target_hours: f64,
+    /// Probability that a data incident was recovered within the RTO.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub met_probability: Option<Proportion>,
+    /// Share of all service outages (any cause) that ended within the RTO.
+    pub outages_within: Proportion,
+}
+
+/// Data incidents of a variant.
+#[derive(Clone, Debug, Serialize)]
+pub struct DataReport {
+    /// Incidents per year.
+    pub incidents_per_year: MeanCi,
+    /// Incidents simulated.
+    pub incidents: u64,
+    /// Of which logical corruptions.
+    pub corruptions: u64,
+    /// Share of incidents with no usable recovery point (data gone for good).
+    pub no_recovery_point: Proportion,
+    /// Probability that every incident of a year met both RPO and RTO.
+    pub years_all_met: Proportion,
+    /// Data lost, hours of writes per year.
+    pub lost_hours_per_year: MeanCi,
+    /// Data lost, bytes per year (window × change rate).
+    pub lost_bytes_per_year: MeanCi,
+    /// Writes rolled back per corruption (corruption to detection), hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolled_back_hours: Option<MeanCi>,
 }
 
 /// A mean per year with its 95% interval.
@@ -450,6 +539,27 @@ impl VariantReport {
             causes,
             storage: s.buckets.iter().enumerate().map(|(b, st)| bucket_report(model, b, st, s.trials)).collect(),
             cost: cost_report(model, &s.downtime),
+            rpo: model.rpo.filter(|_| !model.stores.is_empty()).map(|rpo| RpoReport {
+                target_hours: rpo,
+                met_probability: Proportion::new(s.data.rpo_met, s.data.incidents),
+            }),
+            rto: model.rto.map(|rto| RtoReport {
+                target_hours: rto,
+                met_probability: (!model.stores.is_empty()).then(|| Proportion::new(s.data.rto_met, s.data.incidents)),
+                outages_within: Proportion::new(s.outages_within_rto, s.outage_len.count()),
+            }),
+            data_loss_window_hours: (!model.stores.is_empty()).then(|| Spread::new(&s.data.window, &s.data.window_q)),
+            recovery_time_hours: (!model.stores.is_empty()).then(|| Spread::new(&s.data.recovery, &s.data.recovery_q)),
+            data: (!model.stores.is_empty()).then(|| DataReport {
+                incidents_per_year: (&s.data.per_year).into(),
+                incidents: s.data.incidents,
+                corruptions: s.data.corruptions,
+                no_recovery_point: Proportion::new(s.data.gone, s.data.incidents),
+                years_all_met: Proportion::new(s.data.years_all_met, s.trials),
+                lost_hours_per_year: (&s.data.lost_hours).into(),
+                lost_bytes_per_year: (&s.data.lost_bytes).into(),
+                rolled_back_hours: (s.data.corruptions > 0).then(|| (&s.data.rolled_back).into()),
+            }),
         }
     }
 }

@@ -139,6 +139,7 @@ pub fn render(r: &Report) -> String {
             }));
         }
     }
+    data_rows(vs, &mut rows);
     storage_rows(vs, &mut rows);
     cost_rows(vs, &mut rows);
     rows.push(row("trials / events", vs, |v| format!("{} / {}", v.trials, v.events)));
@@ -215,6 +216,67 @@ fn storage_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
         }));
         rows.push(brow("  objects lost/yr (designed)", &|b| sig(b.durability.designed_objects_lost_per_year, 2)));
     }
+}
+
+fn data_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
+    if let Some(rto) = vs.iter().find_map(|v| v.rto.as_ref()) {
+        rows.push(row(format!("outages ended within RTO {}", format_duration(rto.target_hours)), vs, |v| {
+            v.rto.as_ref().map_or("–".into(), |r| {
+                if r.outages_within.trials == 0 { "no outage".into() } else { probability(&r.outages_within) }
+            })
+        }));
+    }
+    if vs.iter().all(|v| v.data.is_none()) {
+        return;
+    }
+    let spread = |s: &super::Spread| {
+        if s.count == 0 {
+            "none".into()
+        } else {
+            format!("{} / {} / {} / {}", sig(s.mean, 3), sig(s.p50, 3), sig(s.p99, 3), sig(s.max, 3))
+        }
+    };
+    rows.push(row("data incidents/yr", vs, |v| {
+        v.data.as_ref().map_or("–".into(), |d| mean_ci(d.incidents_per_year.mean, d.incidents_per_year.ci95))
+    }));
+    rows.push(row("  data-loss window h: mean/p50/p99/max", vs, |v| {
+        v.data_loss_window_hours.as_ref().map_or("–".into(), spread)
+    }));
+    rows.push(row("  recovery time h: mean/p50/p99/max", vs, |v| {
+        v.recovery_time_hours.as_ref().map_or("–".into(), spread)
+    }));
+    if let Some(rpo) = vs.iter().find_map(|v| v.rpo.as_ref()) {
+        rows.push(row(format!("  incidents within RPO {}", format_duration(rpo.target_hours)), vs, |v| {
+            v.rpo.as_ref().map_or("–".into(), |r| {
+                if r.met_probability.trials == 0 { "no incident".into() } else { probability(&r.met_probability) }
+            })
+        }));
+    }
+    if let Some(rto) = vs.iter().find_map(|v| v.rto.as_ref()) {
+        rows.push(row(format!("  incidents within RTO {}", format_duration(rto.target_hours)), vs, |v| {
+            v.rto
+                .as_ref()
+                .and_then(|r| r.met_probability.as_ref())
+                .map_or("–".into(), |p| if p.trials == 0 { "no incident".into() } else { probability(p) })
+        }));
+    }
+    rows.push(row("  years where every incident met RPO+RTO", vs, |v| {
+        v.data.as_ref().map_or("–".into(), |d| probability(&d.years_all_met))
+    }));
+    rows.push(row("  no usable recovery point (of incidents)", vs, |v| {
+        v.data.as_ref().map_or("–".into(), |d| {
+            if d.incidents == 0 { "no incident".into() } else { probability(&d.no_recovery_point) }
+        })
+    }));
+    rows.push(row("  data lost/yr: hours of writes, bytes", vs, |v| {
+        v.data.as_ref().map_or("–".into(), |d| {
+            format!(
+                "{} h, {}",
+                sig(d.lost_hours_per_year.mean, 3),
+                crate::units::format_bytes(d.lost_bytes_per_year.mean)
+            )
+        })
+    }));
 }
 
 fn cost_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {

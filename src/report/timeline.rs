@@ -28,6 +28,8 @@ pub enum LaneKind {
     Zone,
     /// One replica's failures (or, for large fleets, any replica's).
     Component,
+    /// A bucket's storage-class outages.
+    Storage,
 }
 
 /// An interval during which a lane was down.
@@ -247,6 +249,11 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
             }
             Happening::FailoverStarted(p) => format!("{} failing over to its standby", model.standbys[p as usize].name),
             Happening::FailoverDone(p) => format!("{} failover complete", model.standbys[p as usize].name),
+            Happening::DataLost(i) => format!("store {} LOST its primary copy", model.stores[i as usize].name),
+            Happening::DataCorrupted(i) => {
+                format!("store {} corrupted (not noticed yet)", model.stores[i as usize].name)
+            }
+            Happening::DataRecovered(i) => format!("store {} recovered", model.stores[i as usize].name),
         };
         entries.push((2 * i, Entry { time: t, service: false, text }));
     }
@@ -296,7 +303,13 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
             let c = &model.components[i];
             if c.count == 1 { c.name.clone() } else { format!("{} (any of {})", c.name, c.count) }
         };
-        lanes.push(Lane { kind: LaneKind::Component, name, down: track.close(horizon), destroyed: Vec::new() });
+        let bucket = if per_unit {
+            model.unit_bucket[i] != crate::model::NONE
+        } else {
+            model.unit_bucket[model.components[i].first_unit as usize] != crate::model::NONE
+        };
+        let kind = if bucket { LaneKind::Storage } else { LaneKind::Component };
+        lanes.push(Lane { kind, name, down: track.close(horizon), destroyed: Vec::new() });
     }
 
     Timeline {
@@ -364,10 +377,20 @@ pub fn render(t: &Timeline) -> String {
         t.events
     );
     let _ = writeln!(out);
-    let width = t.entries.iter().map(|e| clock(e.time).len()).max().unwrap_or(0);
+    // Day numbers right-aligned, so the times line up.
+    let days = |h: f64| (h / 24.0).floor() as u64 + 1;
+    let width = t.entries.iter().map(|e| days(e.time).to_string().len()).max().unwrap_or(1);
     for e in &t.entries {
         let mark = if e.service { ">>" } else { "  " };
-        let _ = writeln!(out, "{:>width$}  {mark} {}", clock(e.time), e.text);
+        let minutes = (e.time * 60.0).floor() as u64;
+        let _ = writeln!(
+            out,
+            "day {:>width$} {:02}:{:02}  {mark} {}",
+            days(e.time),
+            (minutes / 60) % 24,
+            minutes % 60,
+            e.text
+        );
     }
     if t.entries.is_empty() {
         let _ = writeln!(out, "nothing happened in this trial");

@@ -358,10 +358,10 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     let zone_index = |name: &str| zones.iter().position(|z| z.name == name).map(|i| i as u32);
 
     // Components and their replicas.
-    if raw.components.is_empty() && raw.buckets.is_empty() && raw.groups.is_empty() {
+    if raw.components.is_empty() && raw.buckets.is_empty() && raw.groups.is_empty() && raw.stores.is_empty() {
         return invalid(
             Vec::new(),
-            "the scenario has no [components], [groups] or [buckets]: declare at least one, e.g. [components.web] with mttf and mttr",
+            "the scenario has no [components], [groups], [buckets] or [stores]: declare at least one, e.g. [components.web] with mttf and mttr",
         );
     }
     let mut components = Vec::new();
@@ -406,6 +406,25 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         // Placement: one zone, a list of zones (replicas round-robin), a
         // region, or nowhere in particular (no common-cause outage reaches it).
         let placements: Vec<(u32, u32)> = match (&c.zone, &c.zones, &c.region) {
+            (None, None, None) if c.regions.is_some() => {
+                let list = c.regions.as_ref().expect("checked");
+                if list.is_empty() {
+                    return invalid(with(&at, "regions"), "must list at least one region");
+                }
+                list.iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let ri = raw.regions.get_index_of(r).ok_or_else(|| Invalid {
+                            path: with_index(&with(&at, "regions"), i),
+                            message: format!("unknown region {r:?}: {}", known(raw.regions.keys())),
+                        })?;
+                        Ok((NONE, ri as u32))
+                    })
+                    .collect::<Res<_>>()?
+            }
+            _ if c.regions.is_some() && (c.zone.is_some() || c.zones.is_some() || c.region.is_some()) => {
+                return invalid(with(&at, "regions"), "give only one of `zone`, `zones`, `region` and `regions`");
+            }
             (None, None, None) => vec![(NONE, NONE)],
             (Some(z), None, None) => {
                 let zi = zone_index(z).ok_or_else(|| Invalid {
@@ -475,6 +494,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
                 stream: stream_key(&format!("standby:{name}")),
             });
             standbys.push(StandbyPair {
+                resume_on_return: c.resume_on_return,
                 name: name.clone(),
                 members: (first_unit..first_unit + count).collect(),
                 unit,
@@ -735,6 +755,52 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         units.push(bucket.2);
         buckets.push(bucket.0);
     }
+    for (name, &usd) in &raw.costs {
+        let monthly_usd = price(Some(usd), &path(&["costs", name]))?;
+        cost.push(CostItem { name: name.clone(), monthly_usd });
+    }
+    let store_components = components.len();
+    let mut stores = Vec::new();
+    for (name, st) in &raw.stores {
+        let at = path(&["stores", name]);
+        if raw.components.contains_key(name) || raw.buckets.contains_key(name) || raw.groups.contains_key(name) {
+            return invalid(at, format!("{name:?} is also a component, group or bucket: names must be unique"));
+        }
+        let unit = units.len() as u32;
+        let store = store(st, name, &at, &zones, &raw.regions, &mut dists, unit)?;
+        let (sm, hourly) = (st.monthly_usd, st.hourly_usd);
+        let monthly =
+            price(sm, &with(&at, "monthly_usd"))? + price(hourly, &with(&at, "hourly_usd"))? * HOURS_PER_MONTH;
+        let copies: f64 = st.replicas.iter().map(|r| r.monthly_usd.unwrap_or(0.0)).sum::<f64>()
+            + st.backups.iter().map(|b| b.monthly_usd.unwrap_or(0.0)).sum::<f64>();
+        for (i, r) in st.replicas.iter().enumerate() {
+            price(r.monthly_usd, &with(&with_index(&with(&at, "replicas"), i), "monthly_usd"))?;
+        }
+        for (i, b) in st.backups.iter().enumerate() {
+            price(b.monthly_usd, &with(&with_index(&with(&at, "backups"), i), "monthly_usd"))?;
+        }
+        if monthly + copies > 0.0 {
+            cost.push(CostItem { name: format!("store {name} (with its copies)"), monthly_usd: monthly + copies });
+        }
+        units.push(Unit {
+            component: components.len() as u32,
+            role: Role::Store(stores.len() as u32),
+            // A store's availability comes from its incidents; its host's
+            // (zone and region outages) is modelled by components.
+            zone: NONE,
+            region: NONE,
+            stream: stream_key(&format!("store:{name}")),
+        });
+        components.push(Component {
+            name: name.clone(),
+            description: st.description.clone(),
+            failure: store.detection,
+            repair: store.detection,
+            first_unit: unit,
+            count: 1,
+        });
+        stores.push(store);
+    }
     let mut component_index: IndexMap<String, usize> = IndexMap::new();
     for (i, c) in components.iter().enumerate() {
         component_index.insert(c.name.clone(), i);
@@ -829,6 +895,8 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
                 CauseKind::Standby
             } else if i < plain_components {
                 CauseKind::Component
+            } else if i >= store_components {
+                CauseKind::Store
             } else {
                 CauseKind::Bucket
             },
@@ -876,10 +944,239 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         zone_groups,
         groups,
         standbys,
+        stores,
+        rto: match &raw.targets.rto {
+            None => None,
+            Some(t) => Some(positive_duration(t, &path(&["targets", "rto"]))?),
+        },
+        rpo: match &raw.targets.rpo {
+            None => None,
+            Some(t) => Some(nonnegative_duration(t, &path(&["targets", "rpo"]))?),
+        },
         downtime_cost_per_hour: match raw.targets.downtime_cost_per_hour {
             None => None,
             Some(v) => Some(price(Some(v), &path(&["targets", "downtime_cost_per_hour"]))?),
         },
+    })
+}
+
+/// A duration that may be zero (an RPO of zero: no data loss allowed).
+fn nonnegative_duration(text: &str, at: &[Seg]) -> Res<f64> {
+    let hours = at_path(parse_duration(text), at)?;
+    if hours < 0.0 || !hours.is_finite() {
+        return invalid(at.to_vec(), format!("must be a duration of zero or more like \"1h\" (got {text:?})"));
+    }
+    Ok(hours)
+}
+
+/// A zone or region by name, as the place a copy lives.
+fn place(name: &str, at: &[Seg], zones: &[Zone], regions: &IndexMap<String, RawRegion>) -> Res<Place> {
+    if let Some(z) = zones.iter().position(|z| z.name == name) {
+        return Ok(Place { zone: z as u32, region: zones[z].region });
+    }
+    if let Some(r) = regions.get_index_of(name) {
+        return Ok(Place { zone: NONE, region: r as u32 });
+    }
+    let names = zones.iter().map(|z| &z.name).chain(regions.keys());
+    invalid(at.to_vec(), format!("unknown zone or region {name:?}: {}", known(names)))
+}
+
+/// `zone = ...` or `region = ...` (or neither) of a store or replica.
+fn placement(
+    zone: &Option<String>,
+    region: &Option<String>,
+    at: &[Seg],
+    zones: &[Zone],
+    regions: &IndexMap<String, RawRegion>,
+) -> Res<Place> {
+    match (zone, region) {
+        (Some(_), Some(_)) => invalid(with(at, "region"), "give only one of `zone` and `region`"),
+        (Some(z), None) => place(z, &with(at, "zone"), zones, regions),
+        (None, Some(r)) => place(r, &with(at, "region"), zones, regions),
+        (None, None) => Ok(Place { zone: NONE, region: NONE }),
+    }
+}
+
+/// An optional recovery step; absent means it takes no time.
+fn step(spec: &Option<DistSpec>, at: &[Seg], field: &str, dists: &mut Vec<Dist>) -> Res<u32> {
+    match spec {
+        Some(d) => dist(d, &with(at, field), dists),
+        None => {
+            dists.push(Dist::Fixed(0.0));
+            Ok(dists.len() as u32 - 1)
+        }
+    }
+}
+
+/// A rate of incidents: `rate`, `mtbf` or `afr`.
+fn incident_rate(r: &RawIncidentRate, at: &[Seg]) -> Res<f64> {
+    match one_of(
+        at,
+        &["rate", "mtbf", "afr"],
+        &[r.rate.is_some(), r.mtbf.is_some(), r.afr.is_some()],
+        "an incident process takes how often it happens",
+    )? {
+        0 => positive_rate(r.rate.as_deref().expect("given"), &with(at, "rate")),
+        1 => Ok(1.0 / positive_duration(r.mtbf.as_deref().expect("given"), &with(at, "mtbf"))?),
+        _ => afr_rate(r.afr.as_deref().expect("given"), &with(at, "afr")),
+    }
+}
+
+fn throughput(text: &str, at: &[Seg]) -> Res<f64> {
+    let v = at_path(crate::units::parse_throughput(text), at)?;
+    if !(v > 0.0 && v.is_finite()) {
+        return invalid(at.to_vec(), format!("must be a positive data rate like \"500GB/h\" (got {text:?})"));
+    }
+    Ok(v)
+}
+
+/// Compiles a data store.
+fn store(
+    st: &RawStore,
+    name: &str,
+    at: &[Seg],
+    zones: &[Zone],
+    regions: &IndexMap<String, RawRegion>,
+    dists: &mut Vec<Dist>,
+    unit: u32,
+) -> Res<Store> {
+    let size_bytes = at_path(parse_bytes(&st.size), &with(at, "size"))?;
+    if size_bytes <= 0.0 {
+        return invalid(with(at, "size"), format!("must be a positive size like \"200GB\" (got {:?})", st.size));
+    }
+    let change_rate = match &st.change_rate {
+        None => 0.0,
+        Some(t) => throughput(t, &with(at, "change_rate"))?,
+    };
+    let home = placement(&st.zone, &st.region, at, zones, regions)?;
+    let loss_rate = match &st.loss {
+        None => 0.0,
+        Some(l) => incident_rate(l, &with(at, "loss"))?,
+    };
+    let (corruption_rate, corruption_detection) = match &st.corruption {
+        None => (0.0, step(&None, at, "", dists)?),
+        Some(c) => {
+            let cat = with(at, "corruption");
+            let rate = incident_rate(&RawIncidentRate { rate: c.rate.clone(), mtbf: c.mtbf.clone(), afr: None }, &cat)?;
+            (rate, dist(&c.detection, &with(&cat, "detection"), dists)?)
+        }
+    };
+    let region_of = |p: Place| p.region;
+    let mut replicas = Vec::new();
+    for (i, r) in st.replicas.iter().enumerate() {
+        let rat = with_index(&with(at, "replicas"), i);
+        let place = placement(&r.zone, &r.region, &rat, zones, regions)?;
+        let lag = match (r.mode.as_str(), &r.lag) {
+            ("sync", None) => None,
+            ("sync", Some(_)) => {
+                return invalid(with(&rat, "lag"), "a synchronous replica has no lag; use mode = \"async\"");
+            }
+            ("async", Some(l)) => Some(dist(l, &with(&rat, "lag"), dists)?),
+            ("async", None) => return invalid(rat, "an asynchronous replica needs `lag`, a distribution"),
+            (other, _) => {
+                return invalid(with(&rat, "mode"), format!("expected \"sync\" or \"async\" (got {other:?})"));
+            }
+        };
+        replicas.push(Replica { place, lag });
+    }
+    let rec = &st.recovery;
+    let rat = with(at, "recovery");
+    let throughput_in =
+        rec.restore_throughput.as_ref().map(|t| throughput(t, &with(&rat, "restore_throughput"))).transpose()?;
+    let throughput_cross = rec
+        .cross_region_throughput
+        .as_ref()
+        .map(|t| throughput(t, &with(&rat, "cross_region_throughput")))
+        .transpose()?;
+    if (!st.backups.is_empty() || st.logs.is_some()) && throughput_in.is_none() {
+        return invalid(rat, "restoring from backups or logs needs `restore_throughput`, e.g. \"500GB/h\"");
+    }
+    let mut backups = Vec::new();
+    for (i, b) in st.backups.iter().enumerate() {
+        let bat = with_index(&with(at, "backups"), i);
+        let every = positive_duration(&b.every, &with(&bat, "every"))?;
+        let offset = match &b.offset {
+            None => 0.0,
+            Some(t) => nonnegative_duration(t, &with(&bat, "offset"))?,
+        };
+        let duration = match (&b.duration, &b.throughput) {
+            (Some(d), None) => BackupDuration::Dist(dist(d, &with(&bat, "duration"), dists)?),
+            (None, Some(t)) => {
+                let bytes = if b.incremental { change_rate * every } else { size_bytes };
+                BackupDuration::Hours(bytes / throughput(t, &with(&bat, "throughput"))?)
+            }
+            (None, None) => BackupDuration::Hours(0.0),
+            (Some(_), Some(_)) => {
+                return invalid(with(&bat, "throughput"), "give only one of `duration` and `throughput`");
+            }
+        };
+        let success = match &b.success {
+            None => 1.0,
+            Some(t) => probability(t, &with(&bat, "success"))?,
+        };
+        let retention = match (&b.retention, b.keep) {
+            (Some(t), None) => Retention::Age(positive_duration(t, &with(&bat, "retention"))?),
+            (None, Some(n)) if (1..=1_000_000).contains(&n) => Retention::Count(n as u32),
+            (None, Some(n)) => {
+                return invalid(with(&bat, "keep"), format!("must be a whole number from 1 to 1000000 (got {n})"));
+            }
+            (None, None) => Retention::Forever,
+            (Some(_), Some(_)) => return invalid(with(&bat, "keep"), "give only one of `retention` and `keep`"),
+        };
+        let destination = match &b.destination {
+            None => Place { zone: NONE, region: home.region },
+            Some(d) => place(d, &with(&bat, "destination"), zones, regions)?,
+        };
+        backups.push(BackupSchedule {
+            every,
+            offset,
+            duration,
+            success,
+            verify: b.verify,
+            retention,
+            destination,
+            cross_region: region_of(destination) != home.region,
+            stream: stream_key(&format!("backup:{name}#{i}")),
+        });
+    }
+    let logs = match &st.logs {
+        None => None,
+        Some(l) => {
+            let lat = with(at, "logs");
+            let destination = match &l.destination {
+                None => Place { zone: NONE, region: home.region },
+                Some(d) => place(d, &with(&lat, "destination"), zones, regions)?,
+            };
+            Some(LogShipping {
+                every: positive_duration(&l.every, &with(&lat, "every"))?,
+                retention: positive_duration(&l.retention, &with(&lat, "retention"))?,
+                destination,
+                cross_region: destination.region != home.region,
+            })
+        }
+    };
+    let throughput_in = throughput_in.unwrap_or(f64::INFINITY);
+    Ok(Store {
+        name: name.to_owned(),
+        unit,
+        place: home,
+        size_bytes,
+        change_rate,
+        loss_rate,
+        corruption_rate,
+        corruption_detection,
+        replicas,
+        backups,
+        logs,
+        detection: step(&rec.detection, &rat, "detection", dists)?,
+        decision: step(&rec.decision, &rat, "decision", dists)?,
+        failover: step(&rec.failover, &rat, "failover", dists)?,
+        restore_overhead: step(&rec.restore_overhead, &rat, "restore_overhead", dists)?,
+        validation: step(&rec.validation, &rat, "validation", dists)?,
+        throughput: throughput_in,
+        cross_region_throughput: throughput_cross.unwrap_or(throughput_in),
+        incident_stream: stream_key(&format!("incident:{name}")),
+        recovery_stream: stream_key(&format!("recovery:{name}")),
     })
 }
 

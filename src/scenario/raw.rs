@@ -36,12 +36,18 @@ pub struct RawScenario {
     /// Load balancers (health-check settings and price).
     #[serde(default)]
     pub load_balancers: IndexMap<String, RawLoadBalancer>,
+    /// Data stores with their copies, backups and incidents.
+    #[serde(default)]
+    pub stores: IndexMap<String, RawStore>,
     /// Object-storage buckets in a storage class.
     #[serde(default)]
     pub buckets: IndexMap<String, RawBucket>,
     /// Named structures: when is each service up.
     #[serde(default)]
     pub services: IndexMap<String, RawService>,
+    /// Other monthly costs by name, USD (what no component carries).
+    #[serde(default)]
+    pub costs: IndexMap<String, f64>,
 }
 
 /// `[load_balancers.NAME]`
@@ -86,6 +92,117 @@ pub struct RawGroup {
     pub warmup: Option<DistSpec>,
     /// Overrides the instance price, USD per hour.
     pub hourly_usd: Option<f64>,
+}
+
+/// `[stores.NAME]`: data with a size, a change rate and a placement, the
+/// copies that protect it, and what can destroy or corrupt it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStore {
+    pub description: Option<String>,
+    pub size: String,
+    /// Data written per hour, e.g. "2GB/h".
+    pub change_rate: Option<String>,
+    pub zone: Option<String>,
+    pub region: Option<String>,
+    /// Physical loss of the primary copy (its hardware): `{ afr = "0.2%" }`.
+    pub loss: Option<RawIncidentRate>,
+    /// Logical corruption or deletion: rate and detection delay.
+    pub corruption: Option<RawCorruption>,
+    #[serde(default)]
+    pub replicas: Vec<RawReplica>,
+    #[serde(default)]
+    pub backups: Vec<RawBackup>,
+    pub logs: Option<RawLogs>,
+    #[serde(default)]
+    pub recovery: RawRecovery,
+    pub hourly_usd: Option<f64>,
+    pub monthly_usd: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncidentRate {
+    pub rate: Option<String>,
+    pub afr: Option<String>,
+    pub mtbf: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCorruption {
+    pub rate: Option<String>,
+    pub mtbf: Option<String>,
+    /// Time until someone notices.
+    pub detection: DistSpec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReplica {
+    pub zone: Option<String>,
+    pub region: Option<String>,
+    /// "sync" (no lag) or "async".
+    pub mode: String,
+    /// Replication lag of an async replica.
+    pub lag: Option<DistSpec>,
+    pub monthly_usd: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBackup {
+    /// Interval between backup starts.
+    pub every: String,
+    /// Start of the first backup.
+    pub offset: Option<String>,
+    /// How long one takes (a distribution)...
+    pub duration: Option<DistSpec>,
+    /// ...or the data it copies divided by this, e.g. "500GB/h".
+    pub throughput: Option<String>,
+    /// Copies only what changed since the previous backup.
+    #[serde(default)]
+    pub incremental: bool,
+    /// Probability a backup succeeds.
+    pub success: Option<String>,
+    /// Failed backups are noticed (and skipped) only if verified.
+    #[serde(default)]
+    pub verify: bool,
+    /// Kept this long...
+    pub retention: Option<String>,
+    /// ...or this many.
+    pub keep: Option<i64>,
+    /// Zone or region where the copies live.
+    pub destination: Option<String>,
+    pub monthly_usd: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogs {
+    /// Shipping interval (RDS: 5 min).
+    pub every: String,
+    pub retention: String,
+    pub destination: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRecovery {
+    /// Noticing a physical loss.
+    pub detection: Option<DistSpec>,
+    /// Deciding to fail over or restore.
+    pub decision: Option<DistSpec>,
+    /// Promoting a replica.
+    pub failover: Option<DistSpec>,
+    /// Fixed part of a restore.
+    pub restore_overhead: Option<DistSpec>,
+    /// Restore speed from a copy in the store's region, e.g. "500GB/h".
+    pub restore_throughput: Option<String>,
+    /// Restore speed from another region.
+    pub cross_region_throughput: Option<String>,
+    /// Checking the restored data before reopening.
+    pub validation: Option<DistSpec>,
 }
 
 /// `[buckets.NAME]`
@@ -134,6 +251,10 @@ pub struct RawSimulation {
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     pub slo: Option<String>,
+    /// Recovery time objective: longest acceptable outage of one incident.
+    pub rto: Option<String>,
+    /// Recovery point objective: most data, in time, one incident may lose.
+    pub rpo: Option<String>,
     /// Business cost of one hour of downtime, USD.
     pub downtime_cost_per_hour: Option<f64>,
 }
@@ -180,6 +301,8 @@ pub struct RawComponent {
     pub zone: Option<String>,
     pub zones: Option<Vec<String>>,
     pub region: Option<String>,
+    /// Replicas placed round-robin over these regions.
+    pub regions: Option<Vec<String>>,
     pub mttf: Option<String>,
     pub afr: Option<String>,
     pub failure: Option<DistSpec>,
@@ -188,6 +311,10 @@ pub struct RawComponent {
     /// Active/passive: one member serves, a failure fails over to a standby
     /// after this time (a distribution, or a preset such as "rds-multi-az").
     pub failover: Option<DistSpec>,
+    /// With failover: if the failed member comes back before the failover
+    /// completes, it serves again and the failover is abandoned (failback).
+    #[serde(default)]
+    pub resume_on_return: bool,
     /// Price preset for each replica (instance type or DB class).
     pub instance_type: Option<String>,
     /// Price of one replica per hour, USD.

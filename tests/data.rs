@@ -1,0 +1,250 @@
+//! Data protection against closed forms: backup schedules and the data-loss
+//! window, failed backups, restore time, and corruption outliving retention.
+
+use nines::engine;
+use nines::report::VariantReport;
+use nines::scenario::load_str;
+use std::path::Path;
+
+const Z95: f64 = 1.959_963_984_540_054;
+
+fn run(text: &str) -> VariantReport {
+    let s = load_str(Path::new("inline.toml"), text, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let m = &s.variants[0];
+    VariantReport::new(m, &engine::run(m, &|_| {}))
+}
+
+/// |measured − exact| < 4 SE, SE read off the reported 95% interval.
+fn assert_z(what: &str, mean: f64, ci95: [f64; 2], exact: f64) {
+    let se = (ci95[1] - ci95[0]) / (2.0 * Z95);
+    let z = (mean - exact) / se;
+    eprintln!("{what}: measured {mean:.5} [{:.5}, {:.5}], exact {exact:.5}, z = {z:.2}", ci95[0], ci95[1]);
+    assert!(z.abs() < 4.0, "{what}: measured {mean} ± {se} (SE), exact {exact}, z = {z:.2}");
+}
+
+/// |p̂ − p| < 4 binomial SE.
+fn assert_p(what: &str, observed: u64, n: u64, exact: f64) {
+    let p = observed as f64 / n as f64;
+    let se = (exact * (1.0 - exact) / n as f64).sqrt();
+    let z = (p - exact) / se;
+    eprintln!("{what}: measured {p:.5} ({observed} of {n}), exact {exact:.5}, z = {z:.2}");
+    assert!(z.abs() < 4.0, "{what}: {p} vs {exact}, z = {z:.2}");
+}
+
+/// A store lost at Poisson times (20 a year), no replica, restored at once
+/// from backups every 10 h; `backup` adds fields to the backup table.
+fn scenario(backup: &str, trials: u32) -> String {
+    format!(
+        r#"
+[simulation]
+horizon = "1y"
+trials = {trials}
+seed = 21
+
+[targets]
+rpo = "3h"
+rto = "1h"
+
+[stores.db]
+size = "100GB"
+loss = {{ rate = "20/y" }}
+backups = [{{ every = "10h" {backup} }}]
+recovery = {{ restore_throughput = "1000000TB/h" }}
+
+[services.s]
+up_when = "db"
+"#
+    )
+}
+
+#[test]
+fn instantaneous_backups_give_a_uniform_window_and_rpo_over_t() {
+    // Incidents at Poisson times, backups every T = 10 h taking no time:
+    // the window is uniform on [0, T), mean T/2, and P(window ≤ RPO) = RPO/T.
+    let r = run(&scenario("", 4000));
+    let w = r.data_loss_window_hours.as_ref().unwrap();
+    assert_z("window mean", w.mean, w.ci95, 5.0);
+    assert!(w.max < 10.0);
+    let rpo = &r.rpo.as_ref().unwrap().met_probability;
+    assert_p("P(window <= 3h)", rpo.observed, rpo.trials, 0.3);
+}
+
+#[test]
+fn backups_taking_d_give_a_window_uniform_on_d_to_t_plus_d() {
+    // A backup's point is its start, usable from its end: with duration
+    // d = 2 h the window is uniform on [d, T + d) = [2, 12): mean 7, and
+    // P(window ≤ 3 h) = 1/10.
+    let r = run(&scenario(r#", duration = "2h""#, 4000));
+    let w = r.data_loss_window_hours.as_ref().unwrap();
+    assert_z("window mean", w.mean, w.ci95, 7.0);
+    assert!(w.max < 12.0 + 1e-9);
+    let rpo = &r.rpo.as_ref().unwrap().met_probability;
+    assert_p("P(window <= 3h)", rpo.observed, rpo.trials, 0.1);
+}
+
+#[test]
+fn failed_backups_make_the_newest_good_one_geometrically_older() {
+    // Each backup fails with q = 0.3 (verified, so skipped): the newest good
+    // backup is K intervals older, P(K = k) = (1 − q) q^k, so the window is
+    // U[0, T) + T·K with mean T/2 + T·q/(1 − q), and P(window ≤ 3 h) =
+    // (1 − q) × 3/10 (a good newest backup, and within 3 h of it).
+    let r = run(&scenario(r#", success = "70%", verify = true"#, 4000));
+    let w = r.data_loss_window_hours.as_ref().unwrap();
+    let q: f64 = 0.3;
+    assert_z("window mean", w.mean, w.ci95, 5.0 + 10.0 * q / (1.0 - q));
+    let rpo = &r.rpo.as_ref().unwrap().met_probability;
+    assert_p("P(window <= 3h)", rpo.observed, rpo.trials, (1.0 - q) * 0.3);
+}
+
+#[test]
+fn unverified_failed_backups_cost_a_restore_each() {
+    // Same schedule; every other property fixed so that one restore takes
+    // exactly 1 h (100 GB at 100 GB/h). Unverified failed backups are tried
+    // first and cost a restore each: recovery = 1 h × (1 + K). With q = 0.3,
+    // E[recovery] = 1 + q/(1 − q).
+    let text = scenario(r#", success = "70%""#, 4000)
+        .replace(r#"restore_throughput = "1000000TB/h""#, r#"restore_throughput = "100GB/h""#);
+    let r = run(&text);
+    let rt = r.recovery_time_hours.as_ref().unwrap();
+    assert_z("recovery mean", rt.mean, rt.ci95, 1.0 + 0.3 / 0.7);
+    assert!((rt.p50 - 1.0).abs() < 0.01);
+}
+
+#[test]
+fn restore_time_is_overhead_plus_size_over_throughput() {
+    // detection 10 min + decision 20 min + overhead 15 min + 100 GB at
+    // 50 GB/h (2 h) + validation 5 min = 170 min, every time.
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 200
+seed = 2
+
+[stores.db]
+size = "100GB"
+loss = { rate = "5/y" }
+backups = [{ every = "1h" }]
+recovery = { detection = "10m", decision = "20m", restore_overhead = "15m", restore_throughput = "50GB/h", validation = "5m" }
+
+[services.s]
+up_when = "db"
+"#);
+    let rt = r.recovery_time_hours.as_ref().unwrap();
+    let want = 170.0 / 60.0;
+    assert!(rt.count > 500);
+    assert!((rt.mean - want).abs() < 1e-9 && (rt.max - want).abs() < 1e-9, "{rt:?}");
+    // Each incident keeps the store down exactly that long.
+    assert!((r.outage_length_hours.max - want).abs() < 1e-9);
+}
+
+#[test]
+fn cross_region_restores_use_the_cross_region_throughput() {
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 100
+seed = 2
+
+[regions.east]
+zones = ["e1"]
+
+[regions.west]
+zones = ["w1"]
+
+[stores.db]
+size = "100GB"
+zone = "e1"
+loss = { rate = "5/y" }
+backups = [{ every = "1h", destination = "west" }]
+recovery = { restore_throughput = "100GB/h", cross_region_throughput = "25GB/h" }
+
+[services.s]
+up_when = "db"
+"#);
+    let rt = r.recovery_time_hours.as_ref().unwrap();
+    assert!((rt.max - 4.0).abs() < 1e-9 && (rt.mean - 4.0).abs() < 1e-9, "{rt:?}");
+}
+
+#[test]
+fn corruption_outliving_retention_leaves_no_recovery_point() {
+    // Noticed 48 h after it strikes; backups kept 24 h: by the time anyone
+    // looks, every backup from before the corruption is gone.
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 300
+seed = 4
+
+[stores.db]
+size = "10GB"
+corruption = { rate = "3/y", detection = "48h" }
+backups = [{ every = "1h", retention = "24h" }]
+recovery = { restore_throughput = "100GB/h" }
+
+[services.s]
+up_when = "db"
+"#);
+    let d = r.data.as_ref().unwrap();
+    assert!(d.incidents > 500);
+    assert_eq!(d.no_recovery_point.observed, d.incidents, "no incident found a point");
+    assert_eq!(r.data_loss_window_hours.as_ref().unwrap().count, 0);
+    // Writes between corruption and detection are rolled back: 48 h each.
+    assert!((d.rolled_back_hours.as_ref().unwrap().mean - 48.0).abs() < 1e-9);
+}
+
+#[test]
+fn corruption_reaches_replicas_but_a_point_from_before_it_helps() {
+    // Same, with retention longer than the delay: the newest backup before
+    // the corruption (hourly, instantaneous) gives a window uniform on
+    // [0, 1 h), whatever the replicas.
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 2000
+seed = 4
+
+[regions.r]
+zones = ["a", "b"]
+
+[stores.db]
+size = "10GB"
+zone = "a"
+corruption = { rate = "3/y", detection = "48h" }
+replicas = [{ zone = "b", mode = "sync" }]
+backups = [{ every = "1h", retention = "72h" }]
+recovery = { restore_throughput = "100GB/h" }
+
+[services.s]
+up_when = "db"
+"#);
+    let w = r.data_loss_window_hours.as_ref().unwrap();
+    assert_z("window mean", w.mean, w.ci95, 0.5);
+    assert_eq!(r.data.as_ref().unwrap().no_recovery_point.observed, 0);
+}
+
+#[test]
+fn a_surviving_sync_replica_loses_nothing() {
+    let r = run(r#"
+[simulation]
+horizon = "1y"
+trials = 300
+seed = 4
+
+[regions.r]
+zones = ["a", "b"]
+
+[stores.db]
+size = "10GB"
+zone = "a"
+loss = { rate = "5/y" }
+replicas = [{ zone = "b", mode = "sync" }]
+recovery = { detection = "5m", failover = "10m" }
+
+[services.s]
+up_when = "db"
+"#);
+    let w = r.data_loss_window_hours.as_ref().unwrap();
+    assert!(w.count > 1000 && w.max == 0.0, "{w:?}");
+    let rt = r.recovery_time_hours.as_ref().unwrap();
+    assert!((rt.mean - 0.25).abs() < 1e-9);
+}
