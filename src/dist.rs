@@ -126,7 +126,8 @@ impl fmt::Display for Dist {
             }
             Dist::Gamma { shape, scale, .. } => write!(f, "gamma(shape {shape}, scale {})", d(*scale)),
             Dist::Uniform { min, max, .. } => write!(f, "uniform({}, {})", d(*min), d(*max)),
-            Dist::Fixed(v) => write!(f, "fixed({})", d(*v)),
+            // A fixed value is its own mean.
+            Dist::Fixed(v) => return write!(f, "fixed {}", d(*v)),
             Dist::Empirical(values) => write!(f, "empirical({} observations)", values.len()),
         }?;
         write!(f, ", mean {}", d(self.mean()))

@@ -184,6 +184,7 @@ impl SweepChart<'_> {
             .caption(caption, style(fit(area, caption, TICK_PX + 2.0, area.dim_in_pixel().0 - 150, false)))
             .margin_left(16)
             .margin_right(34)
+            .margin_top(12)
             .x_label_area_size(80)
             .y_label_area_size(110)
             .build_cartesian_2d(self.x_axis(), y)?;

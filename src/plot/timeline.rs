@@ -29,7 +29,14 @@ fn kind_colour(k: LaneKind) -> RGBColor {
         LaneKind::Zone => PALETTE[1],
         LaneKind::Component => PALETTE[0],
         LaneKind::Storage => PALETTE[5],
+        LaneKind::Store => PALETTE[2],
     }
+}
+
+fn unnoticed_colour() -> RGBColor {
+    let c = kind_colour(LaneKind::Store);
+    // The store's colour, faded towards white.
+    RGBColor(c.0 / 3 + 170, c.1 / 3 + 170, c.2 / 3 + 170)
 }
 
 /// The time axis of one panel: hours are shown as `(t − offset) / unit`.
@@ -80,12 +87,19 @@ impl Chart for TimelineChart<'_> {
             (LaneKind::Zone, "zone outage"),
             (LaneKind::Component, "replica failed"),
             (LaneKind::Storage, "storage class outage"),
+            (LaneKind::Store, "store recovering"),
         ];
-        let items: Vec<(String, RGBColor)> = kinds
+        let mut items: Vec<(String, RGBColor)> = kinds
             .iter()
             .filter(|(k, _)| t.lanes.iter().any(|l| l.kind == *k))
             .map(|(k, label)| (label.to_string(), kind_colour(*k)))
             .collect();
+        if t.lanes.iter().any(|l| !l.unnoticed.is_empty()) {
+            items.push(("corrupted, not yet noticed".into(), unnoticed_colour()));
+        }
+        if t.lanes.iter().any(|l| !l.lost.is_empty()) {
+            items.push(("data lost (line)".into(), INK));
+        }
         let body = legend_strip(&body, &items)?;
 
         let longest =
@@ -118,7 +132,13 @@ impl Chart for TimelineChart<'_> {
         let active: Vec<&Lane> = t
             .lanes
             .iter()
-            .filter(|l| l.kind == LaneKind::Service || l.down.iter().any(|s| s.end >= zoom.from && s.start <= zoom.to))
+            .filter(|l| {
+                let near = |s: &&crate::report::timeline::Span| s.end >= zoom.from && s.start <= zoom.to;
+                l.kind == LaneKind::Service
+                    || l.down.iter().any(|s| near(&s))
+                    || l.unnoticed.iter().any(|s| near(&s))
+                    || l.lost.iter().any(|s| near(&s))
+            })
             .collect();
         let caption = format!(
             "zoom on the longest outage: {} down, cause {}",
@@ -186,6 +206,27 @@ fn lanes_panel<DB: DrawingBackend>(
             Rectangle::new([(a, y - 0.36), (b, y + 0.36)], c.filled())
         });
         chart.draw_series(bars)?;
+        let pending = lane.unnoticed.iter().filter(|s| s.end >= axis.from && s.start <= axis.to).map(|s| {
+            let (a, b) = (x(s.start.max(axis.from)), x(s.end.min(axis.to)));
+            Rectangle::new([(a, y - 0.36), (b.max(a + min_w), y + 0.36)], unnoticed_colour().filled())
+        });
+        chart.draw_series(pending)?;
+        // Data lost: a line from the recovery point to the incident, above the bar.
+        for s in lane.lost.iter().filter(|s| s.end >= axis.from && s.start <= axis.to) {
+            let (a, b) = (x(s.start.max(axis.from)), x(s.end.min(axis.to)));
+            let b = b.max(a + min_w);
+            let ly = y + 0.3;
+            let ink = INK.stroke_width(3);
+            chart.draw_series([
+                PathElement::new([(a, ly), (b, ly)], ink),
+                PathElement::new([(a, ly - 0.15), (a, ly + 0.1)], ink),
+                PathElement::new([(b, ly - 0.15), (b, ly + 0.1)], ink),
+            ])?;
+            if let Some(why) = &s.cause {
+                chart.draw_series([EmptyElement::at((b, ly))
+                    + Text::new(why.clone(), (8, 0), style(label_px).pos(Pos::new(HPos::Left, VPos::Center)))])?;
+            }
+        }
         let marks = lane.destroyed.iter().filter(|&&d| d >= axis.from && d <= axis.to).map(|&d| {
             EmptyElement::at((x(d), y))
                 + Cross::new((0, 0), 12, INK.stroke_width(4))

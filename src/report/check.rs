@@ -2,7 +2,7 @@
 //! understood — placements, the structure tree, every distribution and its
 //! mean — before spending time on a run.
 
-use crate::model::{Model, NONE, Node, OutageProcess, Role};
+use crate::model::{BackupDuration, Model, NONE, Node, OutageProcess, Place, Retention, Role, Store};
 use crate::scenario::Scenario;
 use crate::units::format_duration;
 use std::fmt::Write;
@@ -84,6 +84,84 @@ fn tree(m: &Model, node: Node, depth: usize, out: &mut String) {
     }
 }
 
+fn place_name(m: &Model, p: Place) -> String {
+    if p.zone != NONE {
+        m.zones[p.zone as usize].name.clone()
+    } else if p.region != NONE {
+        m.regions[p.region as usize].name.clone()
+    } else {
+        "anywhere".into()
+    }
+}
+
+fn store(m: &Model, st: &Store, out: &mut String) {
+    let d = |i: u32| m.dists[i as usize].to_string();
+    let per_year = |r: f64| format!("{:.3}/y", r * crate::units::HOURS_PER_YEAR);
+    let _ = writeln!(
+        out,
+        "    store {}: {}, writes {}/h, primary copy in {}",
+        st.name,
+        crate::units::format_bytes(st.size_bytes),
+        crate::units::format_bytes(st.change_rate),
+        place_name(m, st.place)
+    );
+    if st.loss_rate > 0.0 {
+        let _ = writeln!(out, "      physical loss: {}", per_year(st.loss_rate));
+    }
+    if st.corruption_rate > 0.0 {
+        let _ = writeln!(
+            out,
+            "      corruption: {}, noticed after {}",
+            per_year(st.corruption_rate),
+            d(st.corruption_detection)
+        );
+    }
+    for r in &st.replicas {
+        let mode = r.lag.map_or("sync".to_owned(), |l| format!("async, lag {}", d(l)));
+        let _ = writeln!(out, "      replica in {} ({mode})", place_name(m, r.place));
+    }
+    for b in &st.backups {
+        let took = match b.duration {
+            BackupDuration::Hours(h) => format_duration(h),
+            BackupDuration::Dist(i) => d(i),
+        };
+        let kept = match b.retention {
+            Retention::Age(h) => format!("kept {}", format_duration(h)),
+            Retention::Count(n) => format!("newest {n} kept"),
+            Retention::Forever => "kept for ever".into(),
+        };
+        let _ = writeln!(
+            out,
+            "      backup every {} from {}, takes {took}, succeeds {}%{}, {kept}, stored in {}",
+            format_duration(b.every),
+            format_duration(b.offset),
+            b.success * 100.0,
+            if b.verify { " (verified)" } else { " (not verified)" },
+            place_name(m, b.destination)
+        );
+    }
+    if let Some(l) = &st.logs {
+        let _ = writeln!(
+            out,
+            "      logs shipped every {}, kept {}, stored in {}",
+            format_duration(l.every),
+            format_duration(l.retention),
+            place_name(m, l.destination)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "      recovery: detection {}; decision {}; failover {}; restore {} + size at {}/h ({}/h across regions); validation {}",
+        d(st.detection),
+        d(st.decision),
+        d(st.failover),
+        d(st.restore_overhead),
+        crate::units::format_bytes(st.throughput),
+        crate::units::format_bytes(st.cross_region_throughput),
+        d(st.validation)
+    );
+}
+
 /// Describes one compiled variant.
 pub fn describe(m: &Model) -> String {
     let mut out = String::new();
@@ -113,7 +191,7 @@ pub fn describe(m: &Model) -> String {
             }
         }
     }
-    let _ = writeln!(out, "  components:");
+    let _ = writeln!(out, "  components, groups, buckets and stores:");
     for group in &m.groups {
         let c = &m.components[group.component as usize];
         let d = |i: u32| m.dists[i as usize].to_string();
@@ -144,8 +222,35 @@ pub fn describe(m: &Model) -> String {
             );
         }
     }
-    for c in m.components.iter().filter(|c| !m.groups.iter().any(|g| m.components[g.component as usize].name == c.name))
-    {
+    let special = |name: &str| {
+        m.groups.iter().any(|g| m.components[g.component as usize].name == name)
+            || m.buckets.iter().any(|b| b.name == name)
+            || m.stores.iter().any(|st| st.name == name)
+    };
+    for b in &m.buckets {
+        let unit = &m.units[b.unit as usize];
+        let c = &m.components[unit.component as usize];
+        let _ = writeln!(
+            out,
+            "    bucket {}: {}, {} ({} objects) in {}",
+            b.name,
+            b.class.name,
+            crate::units::format_bytes(b.size_bytes),
+            b.objects,
+            place_name(m, Place { zone: unit.zone, region: unit.region })
+        );
+        let _ = writeln!(
+            out,
+            "      own outages calibrated to {}%: up {}, down {}",
+            b.availability * 100.0,
+            m.dists[c.failure as usize],
+            m.dists[c.repair as usize]
+        );
+    }
+    for st in &m.stores {
+        store(m, st, &mut out);
+    }
+    for c in m.components.iter().filter(|c| !special(&c.name)) {
         let units = c.first_unit..c.first_unit + c.count;
         let places: Vec<String> = units
             .map(|u| {

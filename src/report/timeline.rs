@@ -6,8 +6,8 @@
 //! is exactly the year the statistics counted as trial K.
 
 use super::check::unit_name;
-use crate::engine::{self, Happening, Observer, Scratch};
-use crate::model::Model;
+use crate::engine::{self, Happening, Incident, Observer, Scratch};
+use crate::model::{Model, Role};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use std::fmt::Write;
@@ -30,6 +30,9 @@ pub enum LaneKind {
     Component,
     /// A bucket's storage-class outages.
     Storage,
+    /// A data store: recovering from an incident (down), corrupted but not
+    /// yet noticed, and the data lost.
+    Store,
 }
 
 /// An interval during which a lane was down.
@@ -56,6 +59,13 @@ pub struct Lane {
     /// When an outage of this zone or region destroyed the data kept there.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub destroyed: Vec<f64>,
+    /// A store's data corrupted but not yet noticed (still serving).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unnoticed: Vec<Span>,
+    /// A store's data-loss windows: from the recovery point restored to the
+    /// incident (`cause`: "no recovery point" when the data is gone).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lost: Vec<Span>,
 }
 
 /// One line of the event list.
@@ -107,6 +117,7 @@ pub struct Timeline {
 struct Recorder {
     happenings: Vec<(f64, Happening)>,
     outages: Vec<(f64, f64, u32)>,
+    incidents: Vec<Incident>,
 }
 
 impl Observer for Recorder {
@@ -116,6 +127,10 @@ impl Observer for Recorder {
 
     fn happened(&mut self, time: f64, what: Happening) {
         self.happenings.push((time, what));
+    }
+
+    fn incident(&mut self, incident: &Incident) {
+        self.incidents.push(*incident);
     }
 }
 
@@ -166,6 +181,16 @@ impl Track {
         self.depth = self.depth.saturating_sub(1);
         if self.depth == 0 {
             self.spans.push(Span { start: self.since, end: t, cause: None });
+        }
+    }
+
+    /// Down or up as a state (not counted): for failovers.
+    fn set(&mut self, t: f64, down: bool) {
+        if down && self.depth == 0 {
+            self.down(t);
+        } else if !down && self.depth > 0 {
+            self.depth = 1;
+            self.up(t);
         }
     }
 
@@ -247,8 +272,14 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
             Happening::SpotInterrupted(u) => {
                 format!("{} Spot interruption notice (2 min)", unit_name(model, u))
             }
-            Happening::FailoverStarted(p) => format!("{} failing over to its standby", model.standbys[p as usize].name),
-            Happening::FailoverDone(p) => format!("{} failover complete", model.standbys[p as usize].name),
+            Happening::FailoverStarted(p) => {
+                units[lane_of(model.standbys[p as usize].unit)].set(t, true);
+                format!("{} failing over to its standby", model.standbys[p as usize].name)
+            }
+            Happening::FailoverDone(p) => {
+                units[lane_of(model.standbys[p as usize].unit)].set(t, false);
+                format!("{} failover complete", model.standbys[p as usize].name)
+            }
             Happening::DataLost(i) => format!("store {} LOST its primary copy", model.stores[i as usize].name),
             Happening::DataCorrupted(i) => {
                 format!("store {} corrupted (not noticed yet)", model.stores[i as usize].name)
@@ -276,6 +307,47 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         entries.push((after(end), Entry { time: end, service: true, text }));
         service.push(Span { start, end, cause: Some(cause) });
     }
+    // Data incidents: the store is down from the loss (or from when the
+    // corruption is noticed) until it serves again; the data lost reaches
+    // back to the recovery point restored.
+    let mut store_down: Vec<Vec<Span>> = vec![Vec::new(); lane_count];
+    let mut unnoticed: Vec<Vec<Span>> = vec![Vec::new(); lane_count];
+    let mut lost: Vec<Vec<Span>> = vec![Vec::new(); lane_count];
+    for inc in &rec.incidents {
+        let store = &model.stores[inc.store as usize];
+        let lane = lane_of(store.unit);
+        let noticed = inc.time + inc.rolled_back;
+        let back = inc.time + inc.recovery;
+        if inc.corruption {
+            unnoticed[lane].push(Span { start: inc.time, end: noticed.min(horizon), cause: None });
+        }
+        if noticed < horizon {
+            store_down[lane].push(Span { start: noticed, end: back.min(horizon), cause: None });
+        }
+        let what = if inc.corruption {
+            format!("store {}: corruption noticed after {}", store.name, span_text(inc.rolled_back))
+        } else {
+            format!("store {}: primary copy lost", store.name)
+        };
+        let text = match inc.window {
+            Some(w) => {
+                lost[lane].push(Span { start: inc.time - w, end: inc.time, cause: None });
+                format!(
+                    "{what}; recovers to {} ({} of data lost), serving again after {}",
+                    clock(inc.time - w),
+                    span_text(w),
+                    span_text(inc.recovery - inc.rolled_back)
+                )
+            }
+            None => {
+                lost[lane].push(Span { start: 0.0, end: inc.time, cause: Some("no recovery point".into()) });
+                format!("{what}; NO usable recovery point: the data is gone for good")
+            }
+        };
+        if noticed <= horizon {
+            entries.push((after(noticed), Entry { time: noticed, service: false, text }));
+        }
+    }
     entries.sort_by_key(|e| e.0);
 
     let mut lanes = vec![Lane {
@@ -283,20 +355,38 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         name: format!("service {}", model.service),
         down: service,
         destroyed: Vec::new(),
+        unnoticed: Vec::new(),
+        lost: Vec::new(),
     }];
     for (r, (track, destroyed)) in regions.into_iter().zip(region_destroyed).enumerate() {
         if model.regions[r].outage.is_some() {
             let name = format!("region {}", model.regions[r].name);
-            lanes.push(Lane { kind: LaneKind::Region, name, down: track.close(horizon), destroyed });
+            lanes.push(Lane {
+                kind: LaneKind::Region,
+                name,
+                down: track.close(horizon),
+                destroyed,
+                unnoticed: Vec::new(),
+                lost: Vec::new(),
+            });
         }
     }
     for (z, (track, destroyed)) in zones.into_iter().zip(zone_destroyed).enumerate() {
         if model.zones[z].outage.is_some() {
             let name = format!("zone {}", model.zones[z].name);
-            lanes.push(Lane { kind: LaneKind::Zone, name, down: track.close(horizon), destroyed });
+            lanes.push(Lane {
+                kind: LaneKind::Zone,
+                name,
+                down: track.close(horizon),
+                destroyed,
+                unnoticed: Vec::new(),
+                lost: Vec::new(),
+            });
         }
     }
-    for (i, track) in units.into_iter().enumerate() {
+    for (i, (((track, mut store_spans), unnoticed), lost)) in
+        units.into_iter().zip(store_down).zip(unnoticed).zip(lost).enumerate()
+    {
         let name = if per_unit {
             unit_name(model, i as u32)
         } else {
@@ -308,8 +398,19 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         } else {
             model.unit_bucket[model.components[i].first_unit as usize] != crate::model::NONE
         };
-        let kind = if bucket { LaneKind::Storage } else { LaneKind::Component };
-        lanes.push(Lane { kind, name, down: track.close(horizon), destroyed: Vec::new() });
+        let first = if per_unit { i } else { model.components[i].first_unit as usize };
+        let store = matches!(model.units[first].role, Role::Store(_));
+        let kind = if store {
+            LaneKind::Store
+        } else if bucket {
+            LaneKind::Storage
+        } else {
+            LaneKind::Component
+        };
+        let mut down = track.close(horizon);
+        down.append(&mut store_spans);
+        down.sort_by(|a, b| a.start.total_cmp(&b.start));
+        lanes.push(Lane { kind, name, down, destroyed: Vec::new(), unnoticed, lost });
     }
 
     Timeline {
