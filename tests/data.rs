@@ -248,3 +248,44 @@ up_when = "db"
     let rt = r.recovery_time_hours.as_ref().unwrap();
     assert!((rt.mean - 0.25).abs() < 1e-9);
 }
+
+#[test]
+fn a_destroyed_zone_takes_the_replicas_in_it_but_not_the_others() {
+    // Zone a is destroyed by each of its outages (2 a year). A sync replica
+    // in zone a dies with the primary, so data comes back from the hourly
+    // backups kept in the region (window uniform on [0, 1 h)); one in zone b
+    // survives and nothing is lost.
+    let text = |replica_zone: &str| {
+        format!(
+            r#"
+[simulation]
+horizon = "1y"
+trials = 2000
+seed = 8
+
+[regions.r]
+zones = ["a", "b"]
+
+[zones.a]
+outage = {{ rate = "2/y", duration = "1h", destroy_probability = "100%" }}
+
+[stores.db]
+size = "10GB"
+zone = "a"
+replicas = [{{ zone = "{replica_zone}", mode = "sync" }}]
+backups = [{{ every = "1h", destination = "r" }}]
+recovery = {{ restore_throughput = "1000GB/h" }}
+
+[services.s]
+up_when = "db"
+"#
+        )
+    };
+    let same = run(&text("a"));
+    let w = same.data_loss_window_hours.as_ref().unwrap();
+    assert!(w.count > 3000);
+    assert_z("window, replica destroyed too", w.mean, w.ci95, 0.5);
+    let other = run(&text("b"));
+    let w = other.data_loss_window_hours.as_ref().unwrap();
+    assert!(w.count > 3000 && w.max == 0.0, "{w:?}");
+}

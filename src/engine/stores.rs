@@ -149,7 +149,9 @@ fn physical_loss(model: &Model, s: &mut Scratch, i: u32, t: f64, obs: &mut impl 
     set_unit(model, s, st.unit, true, t);
     s.pending_happenings.push((t, Happening::DataLost(i)));
     let detect = sample(model, s, ii, st.detection) + sample(model, s, ii, st.decision);
-    let replica = st.replicas.iter().find(|r| alive(s, r.place, t) && r.place != st.place).map(|r| r.lag);
+    // A replica survives unless what destroyed the primary (its zone or
+    // region) holds it too; after a hardware loss every replica survives.
+    let replica = st.replicas.iter().find(|r| alive(s, r.place, t)).map(|r| r.lag);
     let (window, steps) = match replica {
         Some(lag) => {
             let w = lag.map_or(0.0, |d| sample(model, s, ii, d));

@@ -97,7 +97,7 @@ impl Chart for DowntimeByCause<'_> {
             &left,
             &hours,
             &colours,
-            nice_max((total * 1.35).max(0.01)),
+            nice_max((total * 1.35).max(1e-9)),
             "mean downtime, hours per year",
             &|x| short(x),
             Some(&names),
@@ -142,13 +142,14 @@ fn stacked<DB: DrawingBackend>(
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()?;
+    let half = 0.3 * (n as f64 / 2.0).min(1.0);
     for (i, v) in values.iter().enumerate() {
         let y = row_y(i, n);
         let mut x0 = 0.0;
         for (s, &x) in v.iter().enumerate() {
             if x > 0.0 {
-                chart
-                    .draw_series([Rectangle::new([(x0, y - 0.3), (x0 + x, y + 0.3)], colours[s].mix(0.9).filled())])?;
+                let bar = [(x0, y - half), (x0 + x, y + half)];
+                chart.draw_series([Rectangle::new(bar, colours[s].mix(0.9).filled())])?;
             }
             x0 += x;
         }

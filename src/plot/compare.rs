@@ -65,7 +65,9 @@ impl Chart for VariantsCompared<'_> {
         let min_mean = means.iter().copied().fold(f64::INFINITY, f64::min);
         let max_mean = means.iter().copied().fold(0.0, f64::max);
         let panel = DowntimePanel { vs, slo, budget };
-        if means.len() > 1 && max_mean / min_mean > 30.0 {
+        // The SLO budget counts too: a design far inside it needs the log axis to be seen.
+        let span = max_mean.max(budget.unwrap_or(0.0)) / min_mean;
+        if !means.is_empty() && span > 30.0 {
             let floor = vs
                 .iter()
                 .filter(|v| v.downtime_hours.mean > 0.0)
@@ -77,7 +79,7 @@ impl Chart for VariantsCompared<'_> {
             let top = 10f64.powf((hi * 1.5).log10().ceil());
             panel.draw(&left, (lo..top).log_scale(), true, "mean downtime, hours per year (log scale)")?;
         } else {
-            panel.draw(&left, 0.0..nice_max((hi * 1.9).max(0.01)), false, "mean downtime, hours per year")?;
+            panel.draw(&left, 0.0..nice_max((hi * 1.9).max(1e-9)), false, "mean downtime, hours per year")?;
         }
 
         if priced {
@@ -147,16 +149,18 @@ impl DowntimePanel<'_> {
             }
             let lo = d.ci95[0].max(if log { x0 } else { 0.0 });
             let hi = d.ci95[1];
+            let half = 0.3 * (n as f64 / 2.0).min(1.0);
             if log {
                 chart.draw_series([Circle::new((d.mean, y), 10, c.filled())])?;
             } else {
-                chart.draw_series([Rectangle::new([(0.0, y - 0.3), (d.mean, y + 0.3)], c.mix(0.85).filled())])?;
+                chart.draw_series([Rectangle::new([(0.0, y - half), (d.mean, y + half)], c.mix(0.85).filled())])?;
             }
             let ink = INK.stroke_width(3);
+            let cap = 0.12 * (n as f64 / 4.0).min(1.0);
             chart.draw_series([
                 PathElement::new([(lo, y), (hi, y)], ink),
-                PathElement::new([(lo, y - 0.12), (lo, y + 0.12)], ink),
-                PathElement::new([(hi, y - 0.12), (hi, y + 0.12)], ink),
+                PathElement::new([(lo, y - cap), (lo, y + cap)], ink),
+                PathElement::new([(hi, y - cap), (hi, y + cap)], ink),
             ])?;
             let text = format!(
                 "{} h/yr [{}, {}] · {}",
@@ -206,7 +210,10 @@ fn draw_cost<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, vs: &[VariantRep
         v.cost.as_ref().and_then(|c| c.expected_downtime_usd_per_year.as_ref()).map_or(0.0, |d| d.mean / 12.0)
     };
     let top = vs.iter().map(|v| monthly(v) + downtime_monthly(v)).fold(0.0, f64::max);
-    let x_max = nice_max((top * 1.6).max(1.0));
+    // Room after the bars for their labels ("$43.3 + $194 downtime").
+    let priced_downtime =
+        vs.iter().any(|v| v.cost.as_ref().is_some_and(|c| c.expected_downtime_usd_per_year.is_some()));
+    let x_max = nice_max((top * if priced_downtime { 2.2 } else { 1.6 }).max(1.0));
     let mut chart = ChartBuilder::on(area)
         .margin_left(10)
         .margin_right(40)

@@ -324,6 +324,9 @@ impl plotters::coord::ranged1d::Ranged for Keyed {
 /// Formats an axis or value number with about three significant digits,
 /// without trailing zeros (`10`, `0.5`, `0.00158`).
 fn short(x: f64) -> String {
+    if x.abs() < 1e-12 {
+        return "0".to_owned(); // an axis tick at a rounding error from zero
+    }
     let s = crate::report::table::sig(x, 3);
     if s.contains('.') && !s.contains('e') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
 }

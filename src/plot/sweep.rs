@@ -21,10 +21,22 @@ type Point = (f64, f64, f64, f64);
 
 impl SweepChart<'_> {
     /// x of each run: the value itself on a numeric axis, else its index.
+    /// On a log axis (its positions are log10 of the values) when the
+    /// values are positive numbers spanning a factor of 20 or more.
+    fn log_x(&self) -> bool {
+        let x: Option<Vec<f64>> = self.sweep.runs.iter().map(|r| r.x).collect();
+        x.is_some_and(|x| {
+            let lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = x.iter().copied().fold(0.0, f64::max);
+            lo > 0.0 && hi / lo >= 20.0
+        })
+    }
+
     fn xs(&self) -> Vec<f64> {
         let runs = &self.sweep.runs;
         if runs.iter().all(|r| r.x.is_some()) {
-            runs.iter().map(|r| r.x.unwrap_or(0.0)).collect()
+            let log = self.log_x();
+            runs.iter().map(|r| r.x.unwrap_or(0.0)).map(|x| if log { x.log10() } else { x }).collect()
         } else {
             (0..runs.len()).map(|i| i as f64).collect()
         }
@@ -83,9 +95,11 @@ impl Chart for SweepChart<'_> {
         let body = legend_strip(&body, &items)?;
         let metrics = if self.metrics.is_empty() { &[Metric::Downtime][..] } else { self.metrics };
         let panels = body.split_evenly((1, metrics.len()));
-        let x_desc = match &s.x_unit {
-            Some(u) => format!("{} ({u})", s.parameter),
-            None => s.parameter.clone(),
+        let x_desc = match (&s.x_unit, self.log_x()) {
+            (Some(u), true) => format!("{} ({u}, log scale)", s.parameter),
+            (Some(u), false) => format!("{} ({u})", s.parameter),
+            (None, true) => format!("{} (log scale)", s.parameter),
+            (None, false) => s.parameter.clone(),
         };
         // The SLO named in the caption, unless the sweep changes it.
         let targets: Vec<f64> =

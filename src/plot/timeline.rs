@@ -217,11 +217,12 @@ fn lanes_panel<DB: DrawingBackend>(
             let b = b.max(a + min_w);
             let ly = y + 0.3;
             let ink = INK.stroke_width(3);
-            chart.draw_series([
-                PathElement::new([(a, ly), (b, ly)], ink),
-                PathElement::new([(a, ly - 0.15), (a, ly + 0.1)], ink),
-                PathElement::new([(b, ly - 0.15), (b, ly + 0.1)], ink),
-            ])?;
+            chart.draw_series([PathElement::new([(a, ly), (b, ly)], ink)])?;
+            // End ticks only where the window really ends (not clipped).
+            let ends = [(s.start >= axis.from, a), (s.end <= axis.to, b)];
+            chart.draw_series(
+                ends.iter().filter(|e| e.0).map(|&(_, e)| PathElement::new([(e, ly - 0.15), (e, ly + 0.1)], ink)),
+            )?;
             if let Some(why) = &s.cause {
                 chart.draw_series([EmptyElement::at((b, ly))
                     + Text::new(why.clone(), (8, 0), style(label_px).pos(Pos::new(HPos::Left, VPos::Center)))])?;

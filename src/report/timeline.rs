@@ -178,7 +178,10 @@ impl Track {
     }
 
     fn up(&mut self, t: f64) {
-        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0 {
+            return; // up already (a slot launched for the first time)
+        }
+        self.depth -= 1;
         if self.depth == 0 {
             self.spans.push(Span { start: self.since, end: t, cause: None });
         }
@@ -291,22 +294,6 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
     // The happening that changed the service's state is the last one at or
     // before the change.
     let after = |t: f64| 2 * rec.happenings.partition_point(|h| h.0 <= t).saturating_sub(1) + 1;
-    let mut service = Vec::new();
-    for &(start, length, cause) in &rec.outages {
-        let end = start + length;
-        let cause = cause_name(model, cause);
-        entries.push((
-            after(start),
-            Entry { time: start, service: true, text: format!("SERVICE DOWN: {} (cause: {cause})", model.service) },
-        ));
-        let text = if end >= horizon {
-            format!("service still down at the end of the trial, after {}", span_text(length))
-        } else {
-            format!("service up again after {}", span_text(length))
-        };
-        entries.push((after(end), Entry { time: end, service: true, text }));
-        service.push(Span { start, end, cause: Some(cause) });
-    }
     // Data incidents: the store is down from the loss (or from when the
     // corruption is noticed) until it serves again; the data lost reaches
     // back to the recovery point restored.
@@ -347,6 +334,22 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         if noticed <= horizon {
             entries.push((after(noticed), Entry { time: noticed, service: false, text }));
         }
+    }
+    let mut service = Vec::new();
+    for &(start, length, cause) in &rec.outages {
+        let end = start + length;
+        let cause = cause_name(model, cause);
+        entries.push((
+            after(start),
+            Entry { time: start, service: true, text: format!("SERVICE DOWN: {} (cause: {cause})", model.service) },
+        ));
+        let text = if end >= horizon {
+            format!("service still down at the end of the trial, after {}", span_text(length))
+        } else {
+            format!("service up again after {}", span_text(length))
+        };
+        entries.push((after(end), Entry { time: end, service: true, text }));
+        service.push(Span { start, end, cause: Some(cause) });
     }
     entries.sort_by_key(|e| e.0);
 
