@@ -212,6 +212,53 @@ fn report_carries_the_downtime_distribution() {
     assert_eq!(*hs.last().unwrap(), v["downtime_hours"]["max"].as_f64().unwrap());
     let p99 = hs[qs.iter().position(|&q| q == 0.99).unwrap()];
     assert_eq!(p99, v["downtime_hours"]["p99"].as_f64().unwrap());
+    // No stores, no data-protection grids.
+    assert!(v.get("data_loss_window_quantiles").is_none() && v.get("recovery_time_quantiles").is_none());
+}
+
+#[test]
+fn data_protection_chart_where_stores_are_modelled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("charts");
+    let json = tmp.path().join("r.json");
+    ok(&["run", "scenarios/dr-strategies.toml", "--trials", "2000", "--plots", s(&dir), "--json", s(&json), "-q"]);
+    assert!(files_in(&dir).contains(&"data-protection.png".to_owned()));
+    assert_chart(
+        &dir,
+        "data-protection",
+        SIZE,
+        &[
+            "dr-strategies: data loss and recovery per incident",
+            "incidents that lost at most x hours of writes",
+            "incidents recovered within x hours",
+            "data-loss window, hours (log scale)",
+            "recovery time, hours (log scale)",
+            "share of incidents, %",
+            "RPO 1h",
+            "RTO 4h",
+            "backup-restore: meets RPO in ",
+            "multi-site: meets RPO in ",
+            "% of incidents, meets RTO in ",
+            "seed 77",
+        ],
+    );
+
+    // The curves' data: both grids on the downtime grid, rising to the worst incident.
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    for v in report["variants"].as_array().unwrap() {
+        for (grid, spread) in [
+            ("data_loss_window_quantiles", "data_loss_window_hours"),
+            ("recovery_time_quantiles", "recovery_time_hours"),
+        ] {
+            let pts = v[grid].as_array().unwrap_or_else(|| panic!("{grid}"));
+            let qs: Vec<f64> = pts.iter().map(|p| p["q"].as_f64().unwrap()).collect();
+            let hs: Vec<f64> = pts.iter().map(|p| p["hours"].as_f64().unwrap()).collect();
+            assert_eq!(qs, nines::report::quantile_grid());
+            assert!(hs.windows(2).all(|w| w[0] <= w[1]), "{grid} monotone");
+            assert_eq!(*hs.last().unwrap(), v[spread]["max"].as_f64().unwrap());
+            assert_eq!(hs[qs.iter().position(|&q| q == 0.99).unwrap()], v[spread]["p99"].as_f64().unwrap());
+        }
+    }
 }
 
 #[test]
@@ -295,6 +342,8 @@ fn charts_are_written_whole_and_replace_old_ones() {
     let (w, h, _) = png_info(&stale, 10);
     assert_eq!((w, h), SIZE);
     assert!(files_in(tmp.path()).iter().all(|f| !f.starts_with(".nines-")), "temporary files left");
+    // Without stores there is no data-protection chart.
+    assert!(files_in(tmp.path()).iter().all(|f| !f.starts_with("data-protection")));
 
     // A folder that cannot be made: exit 1, and nothing half-written.
     let blocker = tmp.path().join("file");

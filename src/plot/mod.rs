@@ -12,18 +12,19 @@
 //! several series share axes, and a footer with what reproduces it
 //! (nines version, scenario hash, seed, trials).
 //!
-//! To add a chart of a run (say data-loss windows against the RPO, once
-//! data protection is modelled): add a file with a type implementing
-//! [`Chart`], and one line in [`plot_run`].
+//! To add a chart of a run: add a file with a type implementing [`Chart`],
+//! and one line in [`plot_run`].
 
 mod causes;
 mod compare;
+mod data_protection;
 mod distribution;
 mod sweep;
 mod timeline;
 
 pub use causes::DowntimeByCause;
 pub use compare::VariantsCompared;
+pub use data_protection::DataProtection;
 pub use distribution::DowntimeDistribution;
 pub use sweep::SweepChart;
 pub use timeline::{TimelineChart, timeline_size};
@@ -158,15 +159,17 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError>
 }
 
 /// The charts of a run: downtime distribution, variants compared, downtime
-/// by cause, and a year in the life of each variant (`timelines`, one
-/// trial each). Returns every file written.
+/// by cause, data loss and recovery (where stores are modelled), and a year
+/// in the life of each variant (`timelines`, one trial each). Returns every
+/// file written.
 pub fn plot_run(report: &Report, timelines: &[Timeline], dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     files.extend(save(&DowntimeDistribution { report }, dir)?);
     files.extend(save(&VariantsCompared { report }, dir)?);
     files.extend(save(&DowntimeByCause { report }, dir)?);
-    // Data protection (not modelled yet): data-loss window against the RPO
-    // and recovery time against the RTO would be added here.
+    if DataProtection::applies(report) {
+        files.extend(save(&DataProtection { report }, dir)?);
+    }
     for t in timelines {
         files.extend(save(&TimelineChart { timeline: t, stem: format!("timeline-{}", file_safe(&t.variant)) }, dir)?);
     }

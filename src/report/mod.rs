@@ -76,14 +76,15 @@ pub struct Summary {
 pub struct QuantilePoint {
     /// Quantile level, 0 to 1.
     pub q: f64,
-    /// Hours (per year, for downtime).
+    /// Hours (per year, for downtime; per incident, for data incidents).
     pub hours: f64,
 }
 
-/// Quantile levels of [`VariantReport::downtime_quantiles`], 67 of them:
+/// Quantile levels of [`VariantReport::downtime_quantiles`] (and of the
+/// data-loss window and recovery time grids), 67 of them:
 /// every 2.5% up to 90%, then denser in the tail where designs differ
 /// (91…99%, 99.1…99.9%, 99.91…99.99%, 99.995%, 99.999%), and 1 (the worst
-/// year, exact).
+/// year or incident, exact).
 pub fn quantile_grid() -> Vec<f64> {
     let mut q: Vec<f64> = (0..=36).map(|k| f64::from(k) / 40.0).collect();
     q.extend((91..=99).map(|k| f64::from(k) / 100.0));
@@ -91,6 +92,14 @@ pub fn quantile_grid() -> Vec<f64> {
     q.extend((9991..=9999).map(|k| f64::from(k) / 10_000.0));
     q.extend([0.99995, 0.99999, 1.0]);
     q
+}
+
+/// `q` on the [`quantile_grid`], the last point (q = 1) the exact `max`.
+fn quantile_points(q: &crate::stats::Quantiles, max: f64) -> Vec<QuantilePoint> {
+    quantile_grid()
+        .into_iter()
+        .map(|level| QuantilePoint { q: level, hours: if level >= 1.0 { max } else { q.quantile(level).min(max) } })
+        .collect()
 }
 
 /// Availability: mean fraction of time up, and its nines.
@@ -211,6 +220,13 @@ pub struct VariantReport {
     /// Recovery time per data incident, hours.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_time_hours: Option<Spread>,
+    /// Distribution of the data-loss window per incident with a recovery
+    /// point, on the grid of [`quantile_grid`] (for charts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_loss_window_quantiles: Option<Vec<QuantilePoint>>,
+    /// Distribution of the recovery time per data incident, on the same grid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery_time_quantiles: Option<Vec<QuantilePoint>>,
     /// Data incidents per year and what they cost in data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<DataReport>,
@@ -508,13 +524,7 @@ impl VariantReport {
                 p99: s.downtime_q.quantile(0.99),
                 max: d.max(),
             },
-            downtime_quantiles: quantile_grid()
-                .into_iter()
-                .map(|q| QuantilePoint {
-                    q,
-                    hours: if q >= 1.0 { d.max() } else { s.downtime_q.quantile(q).min(d.max()) },
-                })
-                .collect(),
+            downtime_quantiles: quantile_points(&s.downtime_q, d.max()),
             availability: Availability {
                 mean: 1.0 - unavail(d.mean()),
                 ci95: [1.0 - unavail(ci[1]), (1.0 - unavail(ci[0])).min(1.0)],
@@ -550,6 +560,10 @@ impl VariantReport {
             }),
             data_loss_window_hours: (!model.stores.is_empty()).then(|| Spread::new(&s.data.window, &s.data.window_q)),
             recovery_time_hours: (!model.stores.is_empty()).then(|| Spread::new(&s.data.recovery, &s.data.recovery_q)),
+            data_loss_window_quantiles: (!model.stores.is_empty())
+                .then(|| quantile_points(&s.data.window_q, s.data.window.max())),
+            recovery_time_quantiles: (!model.stores.is_empty())
+                .then(|| quantile_points(&s.data.recovery_q, s.data.recovery.max())),
             data: (!model.stores.is_empty()).then(|| DataReport {
                 incidents_per_year: (&s.data.per_year).into(),
                 incidents: s.data.incidents,
