@@ -73,8 +73,13 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     if !rest.is_empty() || !n.is_finite() {
         return Err(format!("expected {hint} (got {text:?})"));
     }
+    Ok(n / parse_period(per, text)?)
+}
+
+/// The period after the slash of a rate, in hours: `"y"` (the number may be
+/// left out: "per one year"), `"1000h"`, `"month"`. Must be positive.
+fn parse_period(per: &str, text: &str) -> Result<f64, String> {
     let per = per.trim();
-    // "/y" means "per one year": allow the number to be left out.
     let period = if per.starts_with(|c: char| c.is_ascii_digit() || ".+-".contains(c)) {
         parse_duration(per)?
     } else {
@@ -83,7 +88,7 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     if period <= 0.0 {
         return Err(format!("the period of {text:?} must be positive"));
     }
-    Ok(n / period)
+    Ok(period)
 }
 
 /// Parses `"99.95%"` into a fraction (0.9995).
@@ -111,16 +116,7 @@ pub fn parse_throughput(text: &str) -> Result<f64, String> {
     let hint = "a data rate like \"2GB/h\" or \"100MB/s\"";
     let (size, per) = text.split_once('/').ok_or_else(|| format!("expected {hint} (got {text:?})"))?;
     let bytes = parse_bytes(size).map_err(|_| format!("expected {hint} (got {text:?})"))?;
-    let per = per.trim();
-    let period = if per.starts_with(|c: char| c.is_ascii_digit() || ".+-".contains(c)) {
-        parse_duration(per)?
-    } else {
-        parse_duration(&format!("1{per}"))?
-    };
-    if period <= 0.0 {
-        return Err(format!("the period of {text:?} must be positive"));
-    }
-    Ok(bytes / period)
+    Ok(bytes / parse_period(per, text)?)
 }
 
 /// Formats bytes with a decimal unit ("5 TB").
@@ -186,6 +182,14 @@ mod tests {
         assert_relative_eq!(parse_percent("99.95%").unwrap(), 0.9995);
         assert_relative_eq!(parse_percent("1.5%").unwrap(), 0.015);
         assert!(parse_percent("99.9").is_err());
+    }
+
+    #[test]
+    fn throughputs() {
+        assert_relative_eq!(parse_throughput("2GB/h").unwrap(), 2e9);
+        assert_relative_eq!(parse_throughput("100MB/s").unwrap(), 100e6 * 3600.0);
+        assert!(parse_throughput("2GB").is_err());
+        assert!(parse_throughput("2GB/0h").is_err());
     }
 
     #[test]

@@ -3,26 +3,11 @@
 //! zone outage, Spot interruption counts; and bad values refused with a
 //! file:line message.
 
-use nines::engine;
-use nines::report::VariantReport;
+mod common;
+
+use common::*;
 use nines::scenario::load_str;
 use std::path::Path;
-
-const Z95: f64 = 1.959_963_984_540_054;
-
-fn run(text: &str) -> VariantReport {
-    let s = load_str(Path::new("inline.toml"), text, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let m = &s.variants[0];
-    VariantReport::new(m, &engine::run(m, &|_| {}))
-}
-
-/// |measured − exact| < 4 SE, SE read off the reported 95% interval.
-fn assert_z(what: &str, mean: f64, ci95: [f64; 2], exact: f64) {
-    let se = (ci95[1] - ci95[0]) / (2.0 * Z95);
-    let z = (mean - exact) / se;
-    assert!(z.abs() < 4.0, "{what}: measured {mean} ± {se} (SE), exact {exact}, z = {z:.2}");
-    eprintln!("{what}: measured {mean:.5} [{:.5}, {:.5}], exact {exact:.5}, z = {z:.2}", ci95[0], ci95[1]);
-}
 
 #[test]
 fn failover_downtime_is_failures_times_failover_time() {

@@ -1,35 +1,9 @@
 //! Data protection against closed forms: backup schedules and the data-loss
 //! window, failed backups, restore time, and corruption outliving retention.
 
-use nines::engine;
-use nines::report::VariantReport;
-use nines::scenario::load_str;
-use std::path::Path;
+mod common;
 
-const Z95: f64 = 1.959_963_984_540_054;
-
-fn run(text: &str) -> VariantReport {
-    let s = load_str(Path::new("inline.toml"), text, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let m = &s.variants[0];
-    VariantReport::new(m, &engine::run(m, &|_| {}))
-}
-
-/// |measured − exact| < 4 SE, SE read off the reported 95% interval.
-fn assert_z(what: &str, mean: f64, ci95: [f64; 2], exact: f64) {
-    let se = (ci95[1] - ci95[0]) / (2.0 * Z95);
-    let z = (mean - exact) / se;
-    eprintln!("{what}: measured {mean:.5} [{:.5}, {:.5}], exact {exact:.5}, z = {z:.2}", ci95[0], ci95[1]);
-    assert!(z.abs() < 4.0, "{what}: measured {mean} ± {se} (SE), exact {exact}, z = {z:.2}");
-}
-
-/// |p̂ − p| < 4 binomial SE.
-fn assert_p(what: &str, observed: u64, n: u64, exact: f64) {
-    let p = observed as f64 / n as f64;
-    let se = (exact * (1.0 - exact) / n as f64).sqrt();
-    let z = (p - exact) / se;
-    eprintln!("{what}: measured {p:.5} ({observed} of {n}), exact {exact:.5}, z = {z:.2}");
-    assert!(z.abs() < 4.0, "{what}: {p} vs {exact}, z = {z:.2}");
-}
+use common::*;
 
 /// A store lost at Poisson times (20 a year), no replica, restored at once
 /// from backups every 10 h; `backup` adds fields to the backup table.

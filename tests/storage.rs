@@ -2,48 +2,33 @@
 //! designed object loss, destruction probability per zone outage, and SLA
 //! credit months on a schedule computed by hand.
 
-use nines::engine;
-use nines::report::VariantReport;
+mod common;
+
+use common::*;
 use nines::scenario::load_str;
 use std::path::Path;
-
-/// Runs every variant of a scenario text, with `trials` trials.
-fn run(text: &str, trials: i64) -> Vec<VariantReport> {
-    let s = load_str(Path::new("inline.toml"), text, &[("simulation.trials", toml::Value::Integer(trials))])
-        .unwrap_or_else(|e| panic!("{e}"));
-    s.variants.iter().map(|m| VariantReport::new(m, &engine::run(m, &|_| {}))).collect()
-}
-
-/// Asserts |measured − exact| < 4 standard errors, the CI-derived tolerance
-/// used across the suite (a false alarm once in ~16 000 runs; fixed seeds make
-/// each run deterministic anyway).
-fn assert_within_4se(what: &str, measured: f64, ci95: [f64; 2], exact: f64) {
-    let se = (ci95[1] - ci95[0]) / (2.0 * 1.959_963_984_540_054);
-    let z = (measured - exact) / se;
-    assert!(z.abs() < 4.0, "{what}: measured {measured} (SE {se}), exact {exact}, z = {z:.2}");
-}
 
 #[test]
 fn designed_availability_is_reproduced_by_the_shipped_scenario() {
     let text = std::fs::read_to_string("scenarios/s3-standard-vs-one-zone-ia.toml").unwrap();
-    let reports = run(&text, 40_000);
+    let reports = run_trials(&text, 40_000);
     for (variant, exact) in [("standard", 0.876), ("one-zone-ia", 43.8)] {
         let r = reports.iter().find(|r| r.name == variant).unwrap();
         let d = &r.storage[0].downtime_hours;
         // (1 − A) × 8760 h exactly; the first year starts up, which biases the
         // mean down by about E[d]/8760 of itself (2e-4): far below one SE.
         assert!((d.designed - exact).abs() < 1e-3 * exact, "{variant}: designed {}", d.designed);
-        assert_within_4se(variant, d.class_outages.mean, d.class_outages.ci95, d.designed);
+        assert_z(variant, d.class_outages.mean, d.class_outages.ci95, d.designed);
         assert_eq!(d.zone_region_outages.mean, 0.0, "{variant}: no zone outages declared");
         // The bucket is the whole service here.
-        assert_within_4se(variant, r.downtime_hours.mean, r.downtime_hours.ci95, d.designed);
+        assert_z(variant, r.downtime_hours.mean, r.downtime_hours.ci95, d.designed);
     }
 }
 
 #[test]
 fn designed_object_loss_is_objects_times_1e_minus_11() {
     let text = std::fs::read_to_string("scenarios/s3-standard-vs-one-zone-ia.toml").unwrap();
-    for r in run(&text, 100) {
+    for r in run_trials(&text, 100) {
         let b = &r.storage[0];
         assert_eq!(b.objects, 10_000_000);
         assert_eq!(b.durability.designed_object_loss_per_year, 1e-11);
@@ -77,7 +62,7 @@ up_when = { all = ["cheap", "safe"] }
 
 #[test]
 fn destruction_per_zone_outage_matches_poisson_thinning() {
-    let r = &run(DESTRUCTIVE, 40_000)[0];
+    let r = &run_trials(DESTRUCTIVE, 40_000)[0];
     let cheap = r.storage.iter().find(|b| b.name == "cheap").unwrap();
     let safe = r.storage.iter().find(|b| b.name == "safe").unwrap();
     // Outages of zone a form a Poisson process of rate r = 2/y (the 1 h
@@ -86,9 +71,7 @@ fn destruction_per_zone_outage_matches_poisson_thinning() {
     // P(loss in a year) = 1 − exp(−r·p).
     let exact = 1.0 - (-2.0f64 * 0.1).exp();
     let p = &cheap.durability.scenario_loss_probability;
-    let se = (exact * (1.0 - exact) / p.trials as f64).sqrt();
-    let z = (p.estimate - exact) / se;
-    assert!(z.abs() < 4.0, "P(loss) {} vs {exact}, z = {z:.2}", p.estimate);
+    assert_p("P(loss in a year)", p.observed, p.trials, exact);
     // Bytes lost per year = size × P(loss).
     let bytes = &cheap.durability.scenario_bytes_lost_per_year;
     assert!((bytes.mean - 2e12 * p.estimate).abs() < 1e-3 * bytes.mean);
@@ -125,7 +108,7 @@ availability = "99.99999999%"
 up_when = "b"
 "#;
     let trials = 200;
-    let r = &run(text, trials)[0];
+    let r = &run_trials(text, trials)[0];
     let b = &r.storage[0];
     let month = 730.0;
     let mut down = [0.0f64; 12];
