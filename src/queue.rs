@@ -7,8 +7,6 @@
 //! live in a slab whose slots are reused, so once a trial has warmed up the
 //! queue allocates nothing per event.
 
-use std::cmp::Ordering;
-
 /// Identifies a scheduled event so it can be cancelled. Stale keys (of events
 /// already popped or cancelled) are recognised and ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -17,9 +15,25 @@ pub struct EventKey {
     seq: u64,
 }
 
+/// A heap entry: the ordering key kept inline, so comparisons never chase
+/// the slab.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    time: f64,
+    seq: u64,
+    slot: u32,
+}
+
+impl Entry {
+    /// Earlier time first; same time, earlier scheduling first.
+    #[inline]
+    fn before(&self, other: &Entry) -> bool {
+        self.time < other.time || (self.time == other.time && self.seq < other.seq)
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Slot<E> {
-    time: f64,
     seq: u64,
     /// Position in `heap`, or `FREE` when the slot holds no pending event.
     pos: u32,
@@ -33,7 +47,7 @@ const FREE: u32 = u32::MAX;
 pub struct EventQueue<E> {
     slots: Vec<Slot<E>>,
     free: Vec<u32>,
-    heap: Vec<u32>,
+    heap: Vec<Entry>,
     next_seq: u64,
 }
 
@@ -72,6 +86,7 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Schedules `payload` at `time` (which must not be NaN).
+    #[inline]
     pub fn schedule(&mut self, time: f64, payload: E) -> EventKey {
         debug_assert!(!time.is_nan(), "event time is NaN");
         let seq = self.next_seq;
@@ -79,15 +94,15 @@ impl<E: Copy> EventQueue<E> {
         let pos = self.heap.len() as u32;
         let slot = match self.free.pop() {
             Some(i) => {
-                self.slots[i as usize] = Slot { time, seq, pos, payload };
+                self.slots[i as usize] = Slot { seq, pos, payload };
                 i
             }
             None => {
-                self.slots.push(Slot { time, seq, pos, payload });
+                self.slots.push(Slot { seq, pos, payload });
                 (self.slots.len() - 1) as u32
             }
         };
-        self.heap.push(slot);
+        self.heap.push(Entry { time, seq, slot });
         self.sift_up(pos as usize);
         EventKey { slot, seq }
     }
@@ -104,74 +119,81 @@ impl<E: Copy> EventQueue<E> {
 
     /// The time of the next event, if any.
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(|&i| self.slots[i as usize].time)
+        self.heap.first().map(|e| e.time)
     }
 
     /// Removes and returns the earliest event.
+    #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        let &top = self.heap.first()?;
-        let s = &self.slots[top as usize];
-        let out = (s.time, s.payload);
-        self.remove_at(0);
+        let top = *self.heap.first()?;
+        let out = (top.time, self.slots[top.slot as usize].payload);
+        self.release(top.slot);
+        let last = self.heap.pop().expect("non-empty");
+        if !self.heap.is_empty() {
+            self.place(0, last);
+            self.sift_down(0);
+        }
         Some(out)
     }
 
-    fn remove_at(&mut self, pos: usize) {
-        let slot = self.heap[pos];
-        let last = self.heap.pop().expect("remove_at on a non-empty heap");
+    /// Frees a slot for reuse.
+    #[inline]
+    fn release(&mut self, slot: u32) {
         self.slots[slot as usize].pos = FREE;
         self.free.push(slot);
+    }
+
+    fn remove_at(&mut self, pos: usize) {
+        self.release(self.heap[pos].slot);
+        let last = self.heap.pop().expect("remove_at on a non-empty heap");
         if pos < self.heap.len() {
-            self.heap[pos] = last;
-            self.slots[last as usize].pos = pos as u32;
+            self.place(pos, last);
             self.sift_down(pos);
             self.sift_up(pos);
         }
     }
 
+    /// Writes `e` at `pos` and records the position in its slot.
     #[inline]
-    fn less(&self, a: u32, b: u32) -> bool {
-        let (a, b) = (&self.slots[a as usize], &self.slots[b as usize]);
-        match a.time.total_cmp(&b.time) {
-            Ordering::Less => true,
-            Ordering::Greater => false,
-            Ordering::Equal => a.seq < b.seq,
-        }
+    fn place(&mut self, pos: usize, e: Entry) {
+        self.slots[e.slot as usize].pos = pos as u32;
+        self.heap[pos] = e;
     }
 
+    #[inline]
     fn sift_up(&mut self, mut pos: usize) {
+        let e = self.heap[pos];
         while pos > 0 {
             let parent = (pos - 1) / 2;
-            if !self.less(self.heap[pos], self.heap[parent]) {
+            let p = self.heap[parent];
+            if !e.before(&p) {
                 break;
             }
-            self.swap(pos, parent);
+            self.place(pos, p);
             pos = parent;
         }
+        self.place(pos, e);
     }
 
+    #[inline]
     fn sift_down(&mut self, mut pos: usize) {
         let n = self.heap.len();
+        let e = self.heap[pos];
         loop {
             let left = 2 * pos + 1;
             if left >= n {
                 break;
             }
             let right = left + 1;
-            let child = if right < n && self.less(self.heap[right], self.heap[left]) { right } else { left };
-            if !self.less(self.heap[child], self.heap[pos]) {
+            let child = if right < n && self.heap[right].before(&self.heap[left]) { right } else { left };
+            let c = self.heap[child];
+            if !c.before(&e) {
                 break;
             }
-            self.swap(pos, child);
+            self.place(pos, c);
             pos = child;
         }
-    }
-
-    #[inline]
-    fn swap(&mut self, a: usize, b: usize) {
-        self.heap.swap(a, b);
-        self.slots[self.heap[a] as usize].pos = a as u32;
-        self.slots[self.heap[b] as usize].pos = b as u32;
+        self.place(pos, e);
     }
 }
 
