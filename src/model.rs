@@ -468,6 +468,9 @@ pub struct Model {
     pub buckets: Vec<Bucket>,
     /// For each unit, its bucket or [`NONE`].
     pub unit_bucket: Vec<u32>,
+    /// For each unit: a plain unit that is no bucket, whose state changes
+    /// need nothing but propagation (the engine's fast path).
+    pub unit_plain: Vec<bool>,
     /// Whole months in the horizon (SLA credits are per month).
     pub months: u32,
     /// Monthly bill, by item.

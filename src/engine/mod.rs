@@ -522,6 +522,10 @@ fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool, t: f64) {
     if was_up == is_up {
         return;
     }
+    if model.unit_plain[u as usize] {
+        propagate(model, s, u, is_up);
+        return;
+    }
     let b = model.unit_bucket[u as usize];
     if b != NONE {
         let b = b as usize;
@@ -533,6 +537,17 @@ fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool, t: f64) {
             s.buckets.down_since[b] = t;
         }
     }
+    propagate(model, s, u, is_up);
+    match model.units[u as usize].role {
+        Role::Slot(g) => groups::slot_flipped(model, s, g, u, is_up),
+        Role::Member(p) => standby::member_flipped(model, s, p, u, is_up, t),
+        Role::Plain | Role::Standby(_) | Role::Store(_) => {}
+    }
+}
+
+/// Pushes unit `u`'s new state up the structure, as far as gates flip.
+#[inline]
+fn propagate(model: &Model, s: &mut Scratch, u: u32, is_up: bool) {
     for &g in model.unit_parents.get(u) {
         child_changed(model, s, g, is_up);
     }
@@ -541,11 +556,6 @@ fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool, t: f64) {
         for &p in model.gate_parents.get(g) {
             child_changed(model, s, p, gate_up);
         }
-    }
-    match model.units[u as usize].role {
-        Role::Slot(g) => groups::slot_flipped(model, s, g, u, is_up),
-        Role::Member(p) => standby::member_flipped(model, s, p, u, is_up, t),
-        Role::Plain | Role::Standby(_) | Role::Store(_) => {}
     }
 }
 
@@ -589,8 +599,10 @@ pub fn run_chunk(
         acc.downtime.add(annual);
         acc.downtime_q.add(annual);
         acc.outages.add(f64::from(t.outages) / years);
-        acc.error_budget_minutes.add(t.error_budget * 60.0 / years);
-        acc.spot_interruptions.add(f64::from(t.spot_interruptions) / years);
+        if !model.groups.is_empty() {
+            acc.error_budget_minutes.add(t.error_budget * 60.0 / years);
+            acc.spot_interruptions.add(f64::from(t.spot_interruptions) / years);
+        }
         if !model.stores.is_empty() {
             acc.data.trial(&t, years);
         }

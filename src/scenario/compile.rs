@@ -917,6 +917,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     for (b, bucket) in buckets.iter().enumerate() {
         unit_bucket[bucket.unit as usize] = b as u32;
     }
+    let unit_plain = units.iter().zip(&unit_bucket).map(|(u, &b)| u.role == Role::Plain && b == NONE).collect();
     Ok(Model {
         variant: variant.to_owned(),
         description,
@@ -937,6 +938,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         zone_units: Csr::from_lists(&zone_units),
         region_units: Csr::from_lists(&region_units),
         causes,
+        unit_plain,
         unit_bucket,
         buckets,
         months: (horizon / HOURS_PER_MONTH + 1e-9).floor() as u32,
