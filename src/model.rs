@@ -454,6 +454,8 @@ pub struct Model {
     pub gates: Vec<Gate>,
     /// The gate whose state is the service's.
     pub root: u32,
+    /// Each gate's threshold, apart from `gates` for the hot path.
+    pub gate_k: Vec<u32>,
     /// Parent gates of each unit.
     pub unit_parents: Csr,
     /// Parent gates of each gate.

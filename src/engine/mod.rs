@@ -567,10 +567,13 @@ fn child_changed(model: &Model, s: &mut Scratch, g: u32, child_up: bool) {
     } else {
         s.gate_up_count[gi] -= 1;
     }
-    let now = s.gate_up_count[gi] >= model.gates[gi].k;
+    let now = s.gate_up_count[gi] >= model.gate_k[gi];
     if now != s.gate_up[gi] {
         s.gate_up[gi] = now;
-        s.stack.push(g);
+        // Only gates with parents have anything further to tell.
+        if !model.gate_parents.get(g).is_empty() {
+            s.stack.push(g);
+        }
     }
 }
 

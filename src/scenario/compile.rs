@@ -931,6 +931,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         units,
         zones,
         regions,
+        gate_k: gates.iter().map(|g| g.k).collect(),
         gates,
         root,
         unit_parents: Csr::from_lists(&unit_parents),
