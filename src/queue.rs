@@ -102,8 +102,9 @@ impl<E: Copy> EventQueue<E> {
                 (self.slots.len() - 1) as u32
             }
         };
-        self.heap.push(Entry { time, seq, slot });
-        self.sift_up(pos as usize);
+        let e = Entry { time, seq, slot };
+        self.heap.push(e);
+        self.sift_up_with(pos as usize, e);
         EventKey { slot, seq }
     }
 
@@ -130,8 +131,7 @@ impl<E: Copy> EventQueue<E> {
         self.release(top.slot);
         let last = self.heap.pop().expect("non-empty");
         if !self.heap.is_empty() {
-            self.place(0, last);
-            self.sift_down(0);
+            self.sift_down_with(0, last);
         }
         Some(out)
     }
@@ -161,8 +161,14 @@ impl<E: Copy> EventQueue<E> {
     }
 
     #[inline]
-    fn sift_up(&mut self, mut pos: usize) {
+    fn sift_up(&mut self, pos: usize) {
         let e = self.heap[pos];
+        self.sift_up_with(pos, e);
+    }
+
+    /// Moves the hole at `pos` up until `e` fits, then writes `e` there.
+    #[inline]
+    fn sift_up_with(&mut self, mut pos: usize, e: Entry) {
         while pos > 0 {
             let parent = (pos - 1) / 2;
             let p = self.heap[parent];
@@ -176,9 +182,15 @@ impl<E: Copy> EventQueue<E> {
     }
 
     #[inline]
-    fn sift_down(&mut self, mut pos: usize) {
-        let n = self.heap.len();
+    fn sift_down(&mut self, pos: usize) {
         let e = self.heap[pos];
+        self.sift_down_with(pos, e);
+    }
+
+    /// Moves the hole at `pos` down until `e` fits, then writes `e` there.
+    #[inline]
+    fn sift_down_with(&mut self, mut pos: usize, e: Entry) {
+        let n = self.heap.len();
         loop {
             let left = 2 * pos + 1;
             if left >= n {
