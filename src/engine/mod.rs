@@ -23,7 +23,7 @@ mod stores;
 
 pub use stores::Incident;
 
-use crate::model::{Model, NONE, Role};
+use crate::model::{Model, NONE, OutageProcess, Role};
 use crate::queue::EventQueue;
 use crate::rng::{SimRng, stream};
 use crate::stats::VariantStats;
@@ -249,27 +249,18 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     }
     for (z, zone) in model.zones.iter().enumerate() {
         if let Some(o) = &zone.outage {
-            if o.destroy_p > 0.0 {
-                s.zone_destroy_rng[z] = stream(seed, trial, o.destroy_stream);
-            }
-            let rng = &mut s.zone_rng[z];
-            *rng = stream(seed, trial, zone.stream);
-            let t = model.dists[o.between as usize].sample(rng);
-            if t <= horizon {
-                s.queue.schedule(t, Event::ZoneDown(z as u32));
+            let first = first_outage(model, o, zone.stream, trial, &mut s.zone_rng[z], &mut s.zone_destroy_rng[z]);
+            if first <= horizon {
+                s.queue.schedule(first, Event::ZoneDown(z as u32));
             }
         }
     }
     for (r, region) in model.regions.iter().enumerate() {
         if let Some(o) = &region.outage {
-            if o.destroy_p > 0.0 {
-                s.region_destroy_rng[r] = stream(seed, trial, o.destroy_stream);
-            }
-            let rng = &mut s.region_rng[r];
-            *rng = stream(seed, trial, region.stream);
-            let t = model.dists[o.between as usize].sample(rng);
-            if t <= horizon {
-                s.queue.schedule(t, Event::RegionDown(r as u32));
+            let first =
+                first_outage(model, o, region.stream, trial, &mut s.region_rng[r], &mut s.region_destroy_rng[r]);
+            if first <= horizon {
+                s.queue.schedule(first, Event::RegionDown(r as u32));
             }
         }
     }
@@ -354,6 +345,23 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
         }
     }
     summary
+}
+
+/// Seeds a zone's or region's streams for `trial` and draws the start of
+/// its first outage.
+fn first_outage(
+    model: &Model,
+    o: &OutageProcess,
+    key: u64,
+    trial: u64,
+    rng: &mut SimRng,
+    destroy_rng: &mut SimRng,
+) -> f64 {
+    if o.destroy_p > 0.0 {
+        *destroy_rng = stream(model.seed, trial, o.destroy_stream);
+    }
+    *rng = stream(model.seed, trial, key);
+    model.dists[o.between as usize].sample(rng)
 }
 
 /// Handles one event; returns its cause index.
