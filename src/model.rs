@@ -473,6 +473,9 @@ pub struct Model {
     /// For each unit: a plain unit that is no bucket, whose state changes
     /// need nothing but propagation (the engine's fast path).
     pub unit_plain: Vec<bool>,
+    /// For each unit, its component's time-to-failure and time-to-repair
+    /// distributions (indices into `dists`), one load away on the hot path.
+    pub unit_life: Vec<[u32; 2]>,
     /// Whole months in the horizon (SLA credits are per month).
     pub months: u32,
     /// Monthly bill, by item.

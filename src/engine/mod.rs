@@ -240,8 +240,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
         if matches!(unit.role, Role::Plain | Role::Member(_)) {
             let rng = &mut s.unit_rng[u];
             *rng = stream(seed, trial, unit.stream);
-            let ttf = &model.dists[model.components[unit.component as usize].failure as usize];
-            let t = ttf.sample(rng);
+            let t = model.dists[model.unit_life[u][0] as usize].sample(rng);
             if t <= horizon {
                 s.queue.schedule(t, Event::Fail(u as u32));
             }
@@ -381,8 +380,7 @@ fn handle(
             if b != NONE {
                 s.buckets.own_since[b as usize] = t;
             }
-            let unit = &model.units[u as usize];
-            let ttr = &model.dists[model.components[unit.component as usize].repair as usize];
+            let ttr = &model.dists[model.unit_life[u as usize][1] as usize];
             let next = t + ttr.sample(&mut s.unit_rng[u as usize]);
             if next <= horizon {
                 s.queue.schedule(next, Event::Repair(u));
@@ -397,8 +395,7 @@ fn handle(
                 s.buckets.own_total[b] += t - s.buckets.own_since[b];
                 s.buckets.own_since[b] = f64::NAN;
             }
-            let unit = &model.units[u as usize];
-            let ttf = &model.dists[model.components[unit.component as usize].failure as usize];
+            let ttf = &model.dists[model.unit_life[u as usize][0] as usize];
             let next = t + ttf.sample(&mut s.unit_rng[u as usize]);
             if next <= horizon {
                 s.queue.schedule(next, Event::Fail(u));
@@ -554,7 +551,7 @@ fn set_unit(model: &Model, s: &mut Scratch, u: u32, down: bool, t: f64) {
 }
 
 /// Pushes unit `u`'s new state up the structure, as far as gates flip.
-#[inline]
+#[inline(always)]
 fn propagate(model: &Model, s: &mut Scratch, u: u32, is_up: bool) {
     for &g in model.unit_parents.get(u) {
         child_changed(model, s, g, is_up);
@@ -567,7 +564,7 @@ fn propagate(model: &Model, s: &mut Scratch, u: u32, is_up: bool) {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn child_changed(model: &Model, s: &mut Scratch, g: u32, child_up: bool) {
     let gi = g as usize;
     if child_up {

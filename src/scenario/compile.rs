@@ -918,6 +918,13 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         unit_bucket[bucket.unit as usize] = b as u32;
     }
     let unit_plain = units.iter().zip(&unit_bucket).map(|(u, &b)| u.role == Role::Plain && b == NONE).collect();
+    let unit_life = units
+        .iter()
+        .map(|u| {
+            let c = &components[u.component as usize];
+            [c.failure, c.repair]
+        })
+        .collect();
     Ok(Model {
         variant: variant.to_owned(),
         description,
@@ -940,6 +947,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         region_units: Csr::from_lists(&region_units),
         causes,
         unit_plain,
+        unit_life,
         unit_bucket,
         buckets,
         months: (horizon / HOURS_PER_MONTH + 1e-9).floor() as u32,
