@@ -67,6 +67,11 @@ pub struct EventQueue<E> {
     next_seq: u64,
     /// Never reset, so that no key outlives its event.
     next_generation: u64,
+    /// The root entry was popped but is still in `heap`: the next
+    /// `schedule` overwrites it and sifts down once (a "hold"), instead of
+    /// removing it now and inserting later. Every other operation first
+    /// removes it ([`EventQueue::settle`]).
+    hole: bool,
 }
 
 impl<E: Copy> Default for EventQueue<E> {
@@ -78,7 +83,14 @@ impl<E: Copy> Default for EventQueue<E> {
 impl<E: Copy> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
-        EventQueue { slots: Vec::new(), free: Vec::new(), heap: Vec::new(), next_seq: 0, next_generation: 0 }
+        EventQueue {
+            slots: Vec::new(),
+            free: Vec::new(),
+            heap: Vec::new(),
+            next_seq: 0,
+            next_generation: 0,
+            hole: false,
+        }
     }
 
     /// Empties the queue, keeping its memory for the next trial.
@@ -89,6 +101,7 @@ impl<E: Copy> EventQueue<E> {
             s.pos = FREE;
         }
         self.heap.clear();
+        self.hole = false;
         // Sequence numbers only order events within a trial; generations
         // keep counting, so a key kept from before `clear` can never match
         // (and cancel) an event scheduled after it.
@@ -97,12 +110,12 @@ impl<E: Copy> EventQueue<E> {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - usize::from(self.hole)
     }
 
     /// True when no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 
     /// Schedules `payload` at `time` (which must not be NaN).
@@ -111,6 +124,7 @@ impl<E: Copy> EventQueue<E> {
         debug_assert!(!time.is_nan(), "event time is NaN");
         let generation = self.next_generation;
         self.next_generation += 1;
+        // Corrected below when the entry fills the hole or sifts.
         let pos = self.heap.len() as u32;
         let slot = match self.free.pop() {
             Some(i) => {
@@ -124,13 +138,20 @@ impl<E: Copy> EventQueue<E> {
         };
         let e = Entry { time, order: (self.next_seq << 32) | u64::from(slot) };
         self.next_seq += 1;
-        self.heap.push(e);
-        self.sift_up_with(pos as usize, e);
+        if self.hole {
+            // The popped root is replaced: one sift down from the top.
+            self.hole = false;
+            self.sift_down_with(0, e);
+        } else {
+            self.heap.push(e);
+            self.sift_up_with(pos as usize, e);
+        }
         EventKey { slot, generation }
     }
 
     /// Cancels a pending event. Returns false if it already ran or was cancelled.
     pub fn cancel(&mut self, key: EventKey) -> bool {
+        self.settle();
         let Some(s) = self.slots.get(key.slot as usize) else { return false };
         if s.pos == FREE || s.generation != key.generation {
             return false;
@@ -140,21 +161,34 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// The time of the next event, if any.
-    pub fn peek_time(&self) -> Option<f64> {
+    pub fn peek_time(&mut self) -> Option<f64> {
+        self.settle();
         self.heap.first().map(|e| e.time)
     }
 
     /// Removes and returns the earliest event.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(f64, E)> {
+        self.settle();
         let top = *self.heap.first()?;
         let out = (top.time, self.slots[top.slot()].payload);
+        // Its slot is free (and the next to be reused); the entry stays as
+        // the hole until the next operation.
         self.release(top.slot());
-        let last = self.heap.pop().expect("non-empty");
-        if !self.heap.is_empty() {
-            self.sift_down_with(0, last);
-        }
+        self.hole = true;
         Some(out)
+    }
+
+    /// Removes the popped root if no `schedule` has filled it.
+    #[inline(always)]
+    fn settle(&mut self) {
+        if self.hole {
+            self.hole = false;
+            let last = self.heap.pop().expect("a hole is an entry");
+            if !self.heap.is_empty() {
+                self.sift_down_with(0, last);
+            }
+        }
     }
 
     /// Frees a slot for reuse.

@@ -55,19 +55,22 @@ fn fuzz(seed: u64, ops: usize, clear_per_mille: u32) {
     let mut q: EventQueue<u64> = EventQueue::new();
     let mut r = Reference::default();
     let mut payload = 0u64;
-    let (mut pops, mut hits, mut stale) = (0u64, 0u64, 0u64);
+    let (mut pops, mut hits, mut stale, mut holds) = (0u64, 0u64, 0u64, 0u64);
+    let mut popped_last = false;
     for step in 0..ops {
+        let popped_before = std::mem::take(&mut popped_last);
         let roll = rng.random_range(0u32..1000);
         if roll < clear_per_mille {
             q.clear();
+            // Keys issued before stay in `issued`: cancelling them must
+            // now fail (the reference's sequence numbers keep running, so
+            // they never name a new entry).
             r.pending.clear();
-            // Keys from before a clear are not used afterwards: they alias
-            // new keys (see `keys_from_before_clear_do_not_cancel_new_events`).
-            r.issued.clear();
-            r.next_seq = 0;
         } else if roll < 480 {
             let t = draw_time(&mut rng);
             payload += 1;
+            // Right after a pop the queue fills the popped root in place.
+            holds += u64::from(popped_before);
             let key = q.schedule(t, payload);
             let rk = (OrderedTime(t), r.next_seq);
             r.next_seq += 1;
@@ -82,11 +85,16 @@ fn fuzz(seed: u64, ops: usize, clear_per_mille: u32) {
                 "seed {seed}, step {step}: pop"
             );
             pops += 1;
+            popped_last = true;
         } else if roll < 940 {
             if r.issued.is_empty() {
                 continue;
             }
-            let i = rng.random_range(0..r.issued.len());
+            // Mostly recent keys (likely pending), sometimes any (likely
+            // stale, possibly from before a clear).
+            let n = r.issued.len();
+            let i =
+                if rng.random_bool(0.75) { rng.random_range(n.saturating_sub(200)..n) } else { rng.random_range(0..n) };
             let (key, rk) = r.issued[i];
             let expected = r.pending.remove(&rk).is_some();
             assert_eq!(q.cancel(key), expected, "seed {seed}, step {step}: cancel of {key:?}");
@@ -109,7 +117,10 @@ fn fuzz(seed: u64, ops: usize, clear_per_mille: u32) {
     assert_eq!(q.pop(), None);
     assert!(q.is_empty());
     // The sequence must have exercised every branch.
-    assert!(pops > 1000 && hits > 1000 && stale > 1000, "pops {pops}, cancels {hits}, stale cancels {stale}");
+    assert!(
+        pops > 1000 && hits > 1000 && stale > 1000 && holds > 1000,
+        "pops {pops}, cancels {hits}, stale cancels {stale}, schedules right after a pop {holds}"
+    );
 }
 
 /// Random operations, no clear, several seeds; the heap grows to a few
@@ -162,8 +173,8 @@ fn ties_keep_schedule_order_around_cancels() {
     assert_eq!(order, [1, 2, 4, 5, 7, 8, 10]);
 }
 
-/// `clear` hands the slots out again in the same order; the sequence number
-/// keeps running so that a key kept from before a clear cannot cancel a new
+/// `clear` hands the slots out again in the same order; the generation
+/// counter keeps running so that a key kept from before a clear cannot cancel a new
 /// event in the same slot.
 #[test]
 fn keys_from_before_clear_do_not_cancel_new_events() {

@@ -25,7 +25,7 @@ pub use stores::Incident;
 
 use crate::model::{Model, NONE, OutageProcess, Role};
 use crate::queue::EventQueue;
-use crate::rng::{SimRng, stream};
+use crate::rng::{SimRng, TrialSeed, stream};
 use crate::stats::VariantStats;
 use buckets::BucketScratch;
 use rand::RngExt;
@@ -223,7 +223,7 @@ impl Observer for VariantStats {
 /// Runs trial `trial` of `model`, reporting outages to `obs`.
 pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Observer) -> TrialSummary {
     let horizon = model.horizon;
-    let seed = model.seed;
+    let seed = TrialSeed::new(model.seed, trial);
     s.queue.clear();
     s.unit_down.fill(0);
     s.zone_out.fill(false);
@@ -239,7 +239,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     for (u, unit) in model.units.iter().enumerate() {
         if matches!(unit.role, Role::Plain | Role::Member(_)) {
             let rng = &mut s.unit_rng[u];
-            *rng = stream(seed, trial, unit.stream);
+            *rng = seed.stream(unit.stream);
             let t = model.dists[model.unit_life[u][0] as usize].sample(rng);
             if t <= horizon {
                 s.queue.schedule(t, Event::Fail(u as u32));
