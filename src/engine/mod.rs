@@ -91,6 +91,8 @@ pub struct Scratch {
     /// Happenings produced by group and standby logic, reported after the
     /// event that caused them.
     pending_happenings: Vec<(f64, Happening)>,
+    /// Zone health before a zone or region changes (working memory).
+    zone_was_healthy: Vec<bool>,
 }
 
 impl Scratch {
@@ -117,6 +119,7 @@ impl Scratch {
             incidents: Vec::new(),
             trial: 0,
             pending_happenings: Vec::new(),
+            zone_was_healthy: Vec::new(),
         }
     }
 
@@ -402,66 +405,10 @@ fn handle(
             }
             model.component_cause(u)
         }
-        Event::ZoneDown(z) | Event::ZoneUp(z) => {
-            let down = matches!(ev, Event::ZoneDown(_));
-            let o = model.zones[z as usize].outage.as_ref().expect("scheduled only with an outage process");
-            if down && o.destroy_p > 0.0 && s.zone_destroy_rng[z as usize].random::<f64>() < o.destroy_p {
-                obs.happened(t, Happening::ZoneDestroyed(z));
-                stores::destroyed(model, s, z, NONE, t, obs);
-                for &u in model.zone_units.get(z) {
-                    let b = model.unit_bucket[u as usize];
-                    if b != NONE && model.buckets[b as usize].class.single_az() {
-                        s.buckets.lost[b as usize] = true;
-                    }
-                }
-            }
-            let was_healthy = s.zone_healthy(model, z);
-            s.zone_out[z as usize] = down;
-            for &u in model.zone_units.get(z) {
-                set_unit(model, s, u, down, t);
-            }
-            if was_healthy != s.zone_healthy(model, z) {
-                groups::zone_changed(model, s, z, t);
-            }
-            let d = if down { o.duration } else { o.between };
-            let next = t + model.dists[d as usize].sample(&mut s.zone_rng[z as usize]);
-            if next <= horizon {
-                s.queue.schedule(next, if down { Event::ZoneUp(z) } else { Event::ZoneDown(z) });
-            }
-            model.zone_cause(z)
-        }
-        Event::RegionDown(r) | Event::RegionUp(r) => {
-            let down = matches!(ev, Event::RegionDown(_));
-            let o = model.regions[r as usize].outage.as_ref().expect("scheduled only with an outage process");
-            if down && o.destroy_p > 0.0 && s.region_destroy_rng[r as usize].random::<f64>() < o.destroy_p {
-                obs.happened(t, Happening::RegionDestroyed(r));
-                stores::destroyed(model, s, NONE, r, t, obs);
-                for &u in model.region_units.get(r) {
-                    let b = model.unit_bucket[u as usize];
-                    if b != NONE {
-                        s.buckets.lost[b as usize] = true;
-                    }
-                }
-            }
-            let zones = &model.regions[r as usize].zones;
-            let before: u64 =
-                zones.iter().enumerate().fold(0, |m, (i, &z)| m | (u64::from(s.zone_healthy(model, z)) << (i % 64)));
-            s.region_out[r as usize] = down;
-            for &u in model.region_units.get(r) {
-                set_unit(model, s, u, down, t);
-            }
-            for (i, &z) in zones.iter().enumerate() {
-                if (before >> (i % 64)) & 1 != u64::from(s.zone_healthy(model, z)) {
-                    groups::zone_changed(model, s, z, t);
-                }
-            }
-            let d = if down { o.duration } else { o.between };
-            let next = t + model.dists[d as usize].sample(&mut s.region_rng[r as usize]);
-            if next <= horizon {
-                s.queue.schedule(next, if down { Event::RegionUp(r) } else { Event::RegionDown(r) });
-            }
-            model.region_cause(r)
-        }
+        Event::ZoneDown(z) => area_changed(model, s, t, Area::Zone(z), true, obs),
+        Event::ZoneUp(z) => area_changed(model, s, t, Area::Zone(z), false, obs),
+        Event::RegionDown(r) => area_changed(model, s, t, Area::Region(r), true, obs),
+        Event::RegionUp(r) => area_changed(model, s, t, Area::Region(r), false, obs),
         Event::SlotFail(u) => {
             groups::own_failure(model, s, u, t);
             model.component_cause(u)
@@ -509,6 +456,81 @@ fn handle(
             model.units[model.standbys[p as usize].unit as usize].component
         }
     }
+}
+
+/// What an outage process takes down.
+#[derive(Clone, Copy, Debug)]
+enum Area {
+    Zone(u32),
+    Region(u32),
+}
+
+/// A zone or region outage begins (`down`) or ends: data kept there may be
+/// destroyed, its units go out of (or back into) service, groups with
+/// instances there react, and the next change is scheduled. Returns the
+/// cause index.
+fn area_changed(model: &Model, s: &mut Scratch, t: f64, area: Area, down: bool, obs: &mut impl Observer) -> u32 {
+    let (outage, units, zones, zone, region) = match &area {
+        Area::Zone(z) => {
+            (&model.zones[*z as usize].outage, model.zone_units.get(*z), std::slice::from_ref(z), *z, NONE)
+        }
+        Area::Region(r) => {
+            let reg = &model.regions[*r as usize];
+            (&reg.outage, model.region_units.get(*r), &reg.zones[..], NONE, *r)
+        }
+    };
+    let o = outage.as_ref().expect("scheduled only with an outage process");
+    let destroy_rng = if region == NONE {
+        &mut s.zone_destroy_rng[zone as usize]
+    } else {
+        &mut s.region_destroy_rng[region as usize]
+    };
+    if down && o.destroy_p > 0.0 && destroy_rng.random::<f64>() < o.destroy_p {
+        obs.happened(
+            t,
+            if region == NONE { Happening::ZoneDestroyed(zone) } else { Happening::RegionDestroyed(region) },
+        );
+        stores::destroyed(model, s, zone, region, t, obs);
+        for &u in units {
+            let b = model.unit_bucket[u as usize];
+            // A zone takes the buckets kept in it alone; a region takes all.
+            if b != NONE && (region != NONE || model.buckets[b as usize].class.single_az()) {
+                s.buckets.lost[b as usize] = true;
+            }
+        }
+    }
+    let mut was_healthy = std::mem::take(&mut s.zone_was_healthy);
+    was_healthy.clear();
+    was_healthy.extend(zones.iter().map(|&z| s.zone_healthy(model, z)));
+    if region == NONE {
+        s.zone_out[zone as usize] = down;
+    } else {
+        s.region_out[region as usize] = down;
+    }
+    for &u in units {
+        set_unit(model, s, u, down, t);
+    }
+    for (&z, &was) in zones.iter().zip(&was_healthy) {
+        if was != s.zone_healthy(model, z) {
+            groups::zone_changed(model, s, z, t);
+        }
+    }
+    s.zone_was_healthy = was_healthy;
+    let d = model.dists[if down { o.duration } else { o.between } as usize].sample(if region == NONE {
+        &mut s.zone_rng[zone as usize]
+    } else {
+        &mut s.region_rng[region as usize]
+    });
+    let next = match area {
+        Area::Zone(z) if down => Event::ZoneUp(z),
+        Area::Zone(z) => Event::ZoneDown(z),
+        Area::Region(r) if down => Event::RegionUp(r),
+        Area::Region(r) => Event::RegionDown(r),
+    };
+    if t + d <= model.horizon {
+        s.queue.schedule(t + d, next);
+    }
+    if region == NONE { model.zone_cause(zone) } else { model.region_cause(region) }
 }
 
 /// Adds (`down`) or removes one reason for unit `u` to be out of service and
