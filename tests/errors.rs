@@ -98,8 +98,8 @@ fixtures! {
     // Simulation settings.
     horizon_zero => "2:11: simulation.horizon: must be a positive duration like \"4h\" (got \"0h\")",
     horizon_negative => "2:11: simulation.horizon: must be a positive duration like \"4h\" (got \"-1y\")",
-    trials_zero => "3:10: simulation.trials: must be at least 1",
-    trials_negative => "3:10: simulation.trials: invalid value: integer `-5`, expected a whole number ≥ 0",
+    trials_zero => "3:10: simulation.trials: must be a whole number ≥ 1 (got 0)",
+    trials_negative => "3:10: simulation.trials: must be a whole number ≥ 1 (got -5)",
     unknown_root_service => "4:11: simulation.service: unknown service \"main\": known: app",
 
     // Durations, rates, percentages.

@@ -289,9 +289,13 @@ fn outage(o: &RawOutage, at: &[Seg], dists: &mut Vec<Dist>, name: &str) -> Res<O
 /// Compiles one variant.
 pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<String>) -> Res<Model> {
     let horizon = positive_duration(&raw.simulation.horizon, &path(&["simulation", "horizon"]))?;
-    if raw.simulation.trials == 0 {
-        return invalid(path(&["simulation", "trials"]), "must be at least 1");
-    }
+    let trials = match u64::try_from(raw.simulation.trials) {
+        Ok(n) if n >= 1 => n,
+        _ => {
+            let got = raw.simulation.trials;
+            return invalid(path(&["simulation", "trials"]), format!("must be a whole number ≥ 1 (got {got})"));
+        }
+    };
     let slo = match &raw.targets.slo {
         None => None,
         Some(text) => {
@@ -930,7 +934,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         description,
         service: root_name,
         horizon,
-        trials: raw.simulation.trials,
+        trials,
         seed: raw.simulation.seed,
         slo,
         dists,

@@ -239,7 +239,8 @@ pub struct RawMeta {
 #[serde(deny_unknown_fields)]
 pub struct RawSimulation {
     pub horizon: String,
-    pub trials: u64,
+    /// Signed, so that a negative count gets the same message as zero.
+    pub trials: i64,
     #[serde(default)]
     pub seed: u64,
     /// Which service the report is about, when there are several roots.
