@@ -263,3 +263,40 @@ up_when = "db"
     let w = other.data_loss_window_hours.as_ref().unwrap();
     assert!(w.count > 3000 && w.max == 0.0, "{w:?}");
 }
+
+#[test]
+fn timeline_backups_are_the_ones_restores_use() {
+    // Backups every 10 h taking no time, 30% failing (verified): a year holds
+    // exactly 876 of them, about 30% marked failed, and every incident's
+    // recovery point is the newest good backup at or before it — the same
+    // backups the engine used, looked at again by the timeline.
+    let text = scenario(r#", success = "70%", verify = true"#, 300);
+    let s = nines::scenario::load_str(std::path::Path::new("inline.toml"), &text, &[]).unwrap();
+    let m = &s.variants[0];
+    let (mut marks, mut failed, mut incidents) = (0u64, 0u64, 0);
+    for trial in 0..300 {
+        let t = nines::report::timeline::record(&s, m, trial);
+        let lane = t.lanes.iter().find(|l| l.name == "db").expect("a lane for the store");
+        assert_eq!(lane.backups.len(), 876, "trial {trial}");
+        marks += lane.backups.len() as u64;
+        failed += lane.backups.iter().filter(|b| !b.ok).count() as u64;
+        for lost in &lane.lost {
+            let point = lane.backups.iter().filter(|b| b.ok && b.start <= lost.end).map(|b| b.start).next_back();
+            match (&lost.cause, point) {
+                // "no recovery point": no good backup before it either.
+                (Some(_), p) => assert_eq!(p, None, "trial {trial}: a good backup was missed"),
+                (None, Some(p)) => {
+                    assert!(
+                        (lost.start - p).abs() < 1e-9,
+                        "trial {trial}: restored to {} but the timeline has {p}",
+                        lost.start
+                    )
+                }
+                (None, None) => panic!("trial {trial}: restored to {} without a good backup", lost.start),
+            }
+            incidents += 1;
+        }
+    }
+    assert!(incidents > 3000, "{incidents} incidents");
+    assert_p("failed share of the timeline's backups", failed, marks, 0.3);
+}

@@ -311,6 +311,27 @@ fn timeline_prints_and_draws_a_trial_with_an_outage() {
 }
 
 #[test]
+fn timeline_shows_backups_and_lists_the_failed_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = ok(&["timeline", "scenarios/dr-strategies.toml", "--trial", "9", "--plots", s(tmp.path()), "-q"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let failed: Vec<&str> = text.lines().filter(|l| l.contains("backup of orders-db started")).collect();
+    assert!(!failed.is_empty() && failed.iter().all(|l| l.contains("FAILED (not verified")), "{text}");
+
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/dr-strategies.toml"));
+    let sc = nines::scenario::load(&path).unwrap();
+    let t = timeline::record(&sc, &sc.variants[0], 9);
+    let lane = t.lanes.iter().find(|l| l.name == "orders-db").unwrap();
+    // Daily at 05:00 for a year; the failed ones are the listed ones.
+    assert_eq!(lane.backups.len(), 365);
+    assert!(lane.backups.iter().enumerate().all(|(k, b)| b.start == 5.0 + 24.0 * k as f64 && b.end >= b.start));
+    assert_eq!(lane.backups.iter().filter(|b| !b.ok && b.end <= t.horizon_hours).count(), failed.len());
+    assert!(t.entries.windows(2).all(|w| w[0].time <= w[1].time));
+    let (_, _, svg) = svg_info(&tmp.path().join("timeline-backup-restore-trial9.svg"));
+    assert!(svg.contains("backup started (tick)") && svg.contains("backup failed (×)"));
+}
+
+#[test]
 fn timeline_lanes_follow_the_trial() {
     let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/multi-az-web.toml"));
     let s = nines::scenario::load(&path).unwrap();

@@ -21,7 +21,7 @@ mod groups;
 mod standby;
 mod stores;
 
-pub use stores::Incident;
+pub use stores::{Incident, backup_outcome};
 
 use crate::model::{Model, NONE, OutageProcess, Role};
 use crate::queue::EventQueue;

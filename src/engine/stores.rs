@@ -22,7 +22,7 @@
 //!   that recovery.
 
 use super::{Event, Happening, Observer, Scratch, set_unit};
-use crate::model::{BackupDuration, Model, NONE, Place, Retention};
+use crate::model::{BackupDuration, BackupSchedule, Model, NONE, Place, Retention};
 use crate::rng::{SimRng, stream};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
@@ -254,12 +254,7 @@ fn restore(model: &Model, s: &mut Scratch, i: usize, cutoff: f64, decide: f64) -
             if !retained {
                 break;
             }
-            let mut rng = stream(model.seed, s.trial, b.stream ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let took = match b.duration {
-                BackupDuration::Hours(h) => h,
-                BackupDuration::Dist(d) => model.dists[d as usize].sample(&mut rng),
-            };
-            let ok = b.success >= 1.0 || rng.random::<f64>() < b.success;
+            let (took, ok) = backup_outcome(model, s.trial, b, k as u64);
             if start + took <= decide {
                 if ok {
                     best = Some((start, restore_time(b.cross_region) + failed_attempts));
@@ -276,4 +271,17 @@ fn restore(model: &Model, s: &mut Scratch, i: usize, cutoff: f64, decide: f64) -
         Some((rp, hours)) => (Some(cutoff - rp), hours),
         None => (None, 0.0),
     }
+}
+
+/// How long backup `k` (from 0) of schedule `b` took in trial `trial`, and
+/// whether it succeeded. A pure function of its arguments, so a backup is
+/// the same whenever it is looked at: by a restore, or by a timeline.
+pub fn backup_outcome(model: &Model, trial: u64, b: &BackupSchedule, k: u64) -> (f64, bool) {
+    let mut rng = stream(model.seed, trial, b.stream ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let took = match b.duration {
+        BackupDuration::Hours(h) => h,
+        BackupDuration::Dist(d) => model.dists[d as usize].sample(&mut rng),
+    };
+    let ok = b.success >= 1.0 || rng.random::<f64>() < b.success;
+    (took, ok)
 }

@@ -39,6 +39,9 @@ fn unnoticed_colour() -> RGBColor {
     RGBColor(c.0 / 3 + 170, c.1 / 3 + 170, c.2 / 3 + 170)
 }
 
+/// Backup ticks: grey, so that a comb of daily backups stays quiet.
+const BACKUP_INK: RGBColor = RGBColor(110, 110, 110);
+
 /// The time axis of one panel: hours are shown as `(t − offset) / unit`.
 struct Axis {
     from: f64,
@@ -99,6 +102,12 @@ impl Chart for TimelineChart<'_> {
         }
         if t.lanes.iter().any(|l| !l.lost.is_empty()) {
             items.push(("data lost (line)".into(), INK));
+        }
+        if t.lanes.iter().any(|l| !l.backups.is_empty()) {
+            items.push(("backup started (tick)".into(), BACKUP_INK));
+        }
+        if t.lanes.iter().any(|l| l.backups.iter().any(|b| !b.ok)) {
+            items.push(("backup failed (×)".into(), TARGET));
         }
         let body = legend_strip(&body, &items)?;
 
@@ -228,6 +237,25 @@ fn lanes_panel<DB: DrawingBackend>(
                     + Text::new(why.clone(), (8, 0), style(label_px).pos(Pos::new(HPos::Left, VPos::Center)))])?;
             }
         }
+        // Backups: a tick at each start (the recovery point it offers) when
+        // ticks are at least 5 pixels apart; failed ones always, as crosses.
+        let shown: Vec<_> = lane.backups.iter().filter(|b| b.start >= axis.from && b.start <= axis.to).collect();
+        let gap = shown.windows(2).map(|w| w[1].start - w[0].start).fold(f64::INFINITY, f64::min);
+        if gap / axis.unit >= 5.0 * (x1 - x0) / plot_w {
+            let ink = BACKUP_INK.stroke_width(2);
+            chart.draw_series(
+                shown
+                    .iter()
+                    .filter(|b| b.ok)
+                    .map(|b| PathElement::new([(x(b.start), y - 0.48), (x(b.start), y - 0.2)], ink)),
+            )?;
+        }
+        chart.draw_series(
+            shown
+                .iter()
+                .filter(|b| !b.ok)
+                .map(|b| EmptyElement::at((x(b.start), y - 0.3)) + Cross::new((0, 0), 7, TARGET.stroke_width(3))),
+        )?;
         let marks = lane.destroyed.iter().filter(|&&d| d >= axis.from && d <= axis.to).map(|&d| {
             EmptyElement::at((x(d), y))
                 + Cross::new((0, 0), 12, INK.stroke_width(4))

@@ -1,6 +1,7 @@
 //! "A year in the life": everything that happened in one trial — component
-//! failures and repairs, zone and region outages, and the service's own
-//! outages — as serde data for the timeline chart, and as text.
+//! failures and repairs, zone and region outages, data incidents, backups,
+//! and the service's own outages — as serde data for the timeline chart,
+//! and as text.
 //!
 //! The trial is replayed with [`engine::run_trial`] and the same seed, so it
 //! is exactly the year the statistics counted as trial K.
@@ -15,6 +16,14 @@ use std::fmt::Write;
 /// Above this many units, failures are drawn one lane per component (any
 /// replica down) instead of one lane per replica.
 pub const MAX_UNIT_LANES: usize = 24;
+
+/// Above this many backups of one store in the trial, a lane keeps only the
+/// failed ones (a chart could not show more; the JSON stays small).
+pub const MAX_BACKUP_MARKS: usize = 10_000;
+
+/// Schedules of more backups than this in one trial are not listed at all
+/// (working each one out would take longer than the trial itself).
+const MAX_BACKUPS_LOOKED_AT: u64 = 1_000_000;
 
 /// What a lane shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -66,6 +75,21 @@ pub struct Lane {
     /// incident (`cause`: "no recovery point" when the data is gone).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub lost: Vec<Span>,
+    /// A store's backups started in the trial, each with its outcome (only
+    /// the failed ones when there are more than [`MAX_BACKUP_MARKS`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub backups: Vec<BackupMark>,
+}
+
+/// One backup of a store: its start is the recovery point it offers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct BackupMark {
+    /// Hours from the start of the trial.
+    pub start: f64,
+    /// When it finished (may lie beyond the horizon).
+    pub end: f64,
+    /// Whether it succeeded.
+    pub ok: bool,
 }
 
 /// One line of the event list.
@@ -335,6 +359,45 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
             entries.push((after(noticed), Entry { time: noticed, service: false, text }));
         }
     }
+    // Backups: each one's outcome is a pure function of the trial and its
+    // index, the same as when a restore looked at it.
+    let mut backups: Vec<Vec<BackupMark>> = vec![Vec::new(); lane_count];
+    for st in &model.stores {
+        let mut marks = Vec::new();
+        for b in &st.backups {
+            let count = ((horizon - b.offset) / b.every).ceil().max(0.0);
+            if count > MAX_BACKUPS_LOOKED_AT as f64 {
+                continue;
+            }
+            for k in 0..count as u64 {
+                let start = b.offset + k as f64 * b.every;
+                if start >= horizon {
+                    break;
+                }
+                let (took, ok) = engine::backup_outcome(model, trial, b, k);
+                let end = start + took;
+                marks.push(BackupMark { start, end, ok });
+                if !ok && end <= horizon {
+                    let text = format!(
+                        "backup of {} started {} FAILED ({})",
+                        st.name,
+                        clock(start),
+                        if b.verify {
+                            "verified, so restores skip it"
+                        } else {
+                            "not verified: a restore would try it first, and fail"
+                        }
+                    );
+                    entries.push((after(end), Entry { time: end, service: false, text }));
+                }
+            }
+        }
+        if marks.len() > MAX_BACKUP_MARKS {
+            marks.retain(|m| !m.ok);
+        }
+        marks.sort_by(|a, b| a.start.total_cmp(&b.start));
+        backups[lane_of(st.unit)].extend(marks);
+    }
     let mut service = Vec::new();
     for &(start, length, cause) in &rec.outages {
         let end = start + length;
@@ -360,6 +423,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         destroyed: Vec::new(),
         unnoticed: Vec::new(),
         lost: Vec::new(),
+        backups: Vec::new(),
     }];
     for (r, (track, destroyed)) in regions.into_iter().zip(region_destroyed).enumerate() {
         if model.regions[r].outage.is_some() {
@@ -371,6 +435,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
                 destroyed,
                 unnoticed: Vec::new(),
                 lost: Vec::new(),
+                backups: Vec::new(),
             });
         }
     }
@@ -384,11 +449,12 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
                 destroyed,
                 unnoticed: Vec::new(),
                 lost: Vec::new(),
+                backups: Vec::new(),
             });
         }
     }
-    for (i, (((track, mut store_spans), unnoticed), lost)) in
-        units.into_iter().zip(store_down).zip(unnoticed).zip(lost).enumerate()
+    for (i, ((((track, mut store_spans), unnoticed), lost), backups)) in
+        units.into_iter().zip(store_down).zip(unnoticed).zip(lost).zip(backups).enumerate()
     {
         let name = if per_unit {
             unit_name(model, i as u32)
@@ -413,7 +479,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         let mut down = track.close(horizon);
         down.append(&mut store_spans);
         down.sort_by(|a, b| a.start.total_cmp(&b.start));
-        lanes.push(Lane { kind, name, down, destroyed: Vec::new(), unnoticed, lost });
+        lanes.push(Lane { kind, name, down, destroyed: Vec::new(), unnoticed, lost, backups });
     }
 
     Timeline {
