@@ -305,8 +305,11 @@ pub struct BackupSchedule {
     pub verify: bool,
     /// Retention.
     pub retention: Retention,
-    /// Where the copies live.
+    /// Where the copies live (for a bucket: where the bucket stands).
     pub destination: Place,
+    /// The bucket holding the copies, or [`NONE`]: they are gone once its
+    /// data is destroyed.
+    pub bucket: u32,
     /// Restores from it cross regions.
     pub cross_region: bool,
     /// Random-stream key (each backup's outcome is a function of it and
@@ -321,8 +324,10 @@ pub struct LogShipping {
     pub every: f64,
     /// Hours they are kept.
     pub retention: f64,
-    /// Where they live.
+    /// Where they live (for a bucket: where the bucket stands).
     pub destination: Place,
+    /// The bucket holding them, or [`NONE`].
+    pub bucket: u32,
     /// Restores from them cross regions.
     pub cross_region: bool,
 }

@@ -300,3 +300,87 @@ fn timeline_backups_are_the_ones_restores_use() {
     assert!(incidents > 3000, "{incidents} incidents");
     assert_p("failed share of the timeline's backups", failed, marks, 0.3);
 }
+
+/// A store in the region, lost 20 times a year, backed up hourly into the
+/// bucket `vault` of class `class` (placed by `placement`); every zone
+/// fails twice a year and each zone outage destroys what it alone holds.
+fn vault_scenario(class: &str, placement: &str) -> String {
+    format!(
+        r#"
+[simulation]
+horizon = "1y"
+trials = 3000
+seed = 31
+
+[regions.r1]
+zones = ["z1", "z2", "z3"]
+zone_outage = {{ rate = "2/y", duration = "1h", destroy_probability = "100%" }}
+
+[buckets.vault]
+class = "{class}"
+size = "1TB"
+{placement}
+
+[stores.db]
+size = "100GB"
+region = "r1"
+loss = {{ rate = "20/y" }}
+backups = [{{ every = "1h", destination = "vault" }}]
+recovery = {{ restore_throughput = "1000000TB/h" }}
+
+[services.s]
+up_when = "db"
+"#
+    )
+}
+
+#[test]
+fn backups_in_a_bucket_share_its_fate() {
+    // One Zone-IA in z1: the vault is destroyed at z1's first outage,
+    // T1 ~ Exp(λ = 2/y), and incidents after it (Poisson, μ = 20/y) have
+    // no recovery point left: per year, E = ∫₀ᵀ μ P(T1 < t) dt
+    // = μ (T − (1 − e^(−λT))/λ) = 20 × (1 − (1 − e^(−2))/2) = 11.3534.
+    // Incidents of one trial share its T1, so the test is on the per-trial
+    // count (i.i.d. across trials), not on the share of all incidents. With
+    // RPO 2 h and hourly instant backups, an incident misses its targets
+    // exactly when it has no recovery point.
+    let text = vault_scenario("one-zone-ia", r#"zone = "z1""#)
+        .replace("[stores.db]", "[targets]\nrpo = \"2h\"\n\n[stores.db]");
+    let s = nines::scenario::load_str(std::path::Path::new("inline.toml"), &text, &[]).unwrap();
+    let (stats, trials) = nines::engine::run_keeping_trials(&s.variants[0], &|_| {}, true);
+    let k = trials.len() as f64;
+    let counts: Vec<f64> = trials.iter().map(|t| f64::from(t.incidents_missed)).collect();
+    let mean = counts.iter().sum::<f64>() / k;
+    let sd = (counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (k - 1.0)).sqrt();
+    let half = Z95 * sd / k.sqrt();
+    let exact = 20.0 * (1.0 - (1.0 - (-2.0f64).exp()) / 2.0);
+    assert_z("incidents without a recovery point per year", mean, [mean - half, mean + half], exact);
+    assert_eq!(stats.data.gone, trials.iter().map(|t| u64::from(t.incidents_missed)).sum::<u64>());
+
+    // A store in z1 itself, lost only when z1 is destroyed: the vault in z1
+    // goes in the same event, so no such incident finds a recovery point.
+    let text = vault_scenario("one-zone-ia", r#"zone = "z1""#)
+        .replace("region = \"r1\"\nloss = { rate = \"20/y\" }", "zone = \"z1\"");
+    assert!(text.contains("size = \"100GB\"\nzone = \"z1\""), "{text}");
+    let r = run(&text);
+    let d = r.data.as_ref().unwrap();
+    assert!(d.incidents > 1000);
+    assert_eq!(d.no_recovery_point.observed, d.incidents);
+
+    // Standard keeps copies in several zones: no zone outage takes it, so
+    // every incident finds last hour's backup.
+    let r = run(&vault_scenario("standard", r#"region = "r1""#));
+    let d = r.data.as_ref().unwrap();
+    assert!(d.incidents > 50_000);
+    assert_eq!(d.no_recovery_point.observed, 0);
+    assert!(r.data_loss_window_hours.as_ref().unwrap().max < 1.0);
+}
+
+#[test]
+fn a_daily_time_is_a_24h_schedule_from_that_hour() {
+    let text = scenario("", 10).replace(r#"backups = [{ every = "10h"  }]"#, r#"backups = [{ at = "02:30" }]"#);
+    assert!(text.contains(r#"at = "02:30""#), "{text}");
+    let s = nines::scenario::load_str(std::path::Path::new("inline.toml"), &text, &[]).unwrap();
+    let b = &s.variants[0].stores[0].backups[0];
+    assert_eq!((b.every, b.offset), (24.0, 2.5));
+}

@@ -142,6 +142,12 @@ fixtures! {
     service_named_like_component => "13:1: services.web: \"web\" is both a component and a service: names must be unique",
     several_roots => "10:2: services: several top-level services (app, other): set simulation.service to the one to report on",
 
+    // Stores.
+    backup_every_and_at => "12:34: stores.db.backups[0].at: give `at` (a daily time) or `every` (an interval), not both",
+    backup_bad_daily_time => "12:19: stores.db.backups[0].at: expected a time of day like \"02:30\" (got \"25:00\")",
+    backup_without_schedule => "12:12: stores.db.backups[0]: a backup needs `every` (an interval, \"24h\") or `at` (a daily time, \"02:30\")",
+    backup_unknown_destination => "12:43: stores.db.backups[0].destination: unknown zone, region or bucket \"vault\": known: z1, z2, r1",
+
     // Variants: an error is checked like the base's and placed where it is
     // written; the variant is named when the error is its doing.
     variant_error => "19:23: in variant \"broken\": components.web.mttr: must be a positive duration like \"4h\" (got \"-10h\")",

@@ -490,7 +490,8 @@ fn area_changed(model: &Model, s: &mut Scratch, t: f64, area: Area, down: bool, 
             t,
             if region == NONE { Happening::ZoneDestroyed(zone) } else { Happening::RegionDestroyed(region) },
         );
-        stores::destroyed(model, s, zone, region, t, obs);
+        // Buckets first: a store lost here cannot restore from backups kept
+        // in a bucket lost with it.
         for &u in units {
             let b = model.unit_bucket[u as usize];
             // A zone takes the buckets kept in it alone; a region takes all.
@@ -498,6 +499,7 @@ fn area_changed(model: &Model, s: &mut Scratch, t: f64, area: Area, down: bool, 
                 s.buckets.lost[b as usize] = true;
             }
         }
+        stores::destroyed(model, s, zone, region, t, obs);
     }
     let mut was_healthy = std::mem::take(&mut s.zone_was_healthy);
     was_healthy.clear();

@@ -134,6 +134,16 @@ fn alive(s: &Scratch, place: Place, t: f64) -> bool {
     z && r
 }
 
+/// Whether copies kept at `place`, or in `bucket`, still exist at `t`. A
+/// bucket's data is destroyed as the bucket's storage class says (a
+/// single-zone class with its zone, any class with its region).
+fn copies_alive(s: &Scratch, place: Place, bucket: u32, t: f64) -> bool {
+    if bucket != NONE {
+        return !s.buckets.lost[bucket as usize];
+    }
+    alive(s, place, t)
+}
+
 fn sample(model: &Model, s: &mut Scratch, i: usize, dist: u32) -> f64 {
     model.dists[dist as usize].sample(&mut s.stores.recovery_rng[i])
 }
@@ -230,12 +240,12 @@ fn restore(model: &Model, s: &mut Scratch, i: usize, cutoff: f64, decide: f64) -
     let mut best: Option<(f64, f64)> = None;
     if let Some(l) = &st.logs {
         let rp = (cutoff / l.every).floor() * l.every;
-        if rp >= 0.0 && decide - rp <= l.retention && alive(s, l.destination, decide) {
+        if rp >= 0.0 && decide - rp <= l.retention && copies_alive(s, l.destination, l.bucket, decide) {
             best = Some((rp, restore_time(l.cross_region)));
         }
     }
     for b in &st.backups {
-        if !alive(s, b.destination, decide) {
+        if !copies_alive(s, b.destination, b.bucket, decide) {
             continue;
         }
         let newest_by_decision = ((decide - b.offset) / b.every).floor();

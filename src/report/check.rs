@@ -94,6 +94,16 @@ fn place_name(m: &Model, p: Place) -> String {
     }
 }
 
+/// Where a store's copies live: a bucket (and where it stands), or a place.
+fn copies_name(m: &Model, place: Place, bucket: u32) -> String {
+    if bucket == NONE {
+        place_name(m, place)
+    } else {
+        let b = &m.buckets[bucket as usize];
+        format!("bucket {} ({}, {})", b.name, b.class.name, place_name(m, place))
+    }
+}
+
 fn store(m: &Model, st: &Store, out: &mut String) {
     let d = |i: u32| m.dists[i as usize].to_string();
     let per_year = |r: f64| format!("{:.3}/y", r * crate::units::HOURS_PER_YEAR);
@@ -132,12 +142,16 @@ fn store(m: &Model, st: &Store, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "      backup every {} from {}, takes {took}, succeeds {}%{}, {kept}, stored in {}",
-            format_duration(b.every),
-            format_duration(b.offset),
+            "      backup {}, takes {took}, succeeds {}%{}, {kept}, stored in {}",
+            if b.every == 24.0 && b.offset < 24.0 {
+                let minutes = (b.offset * 60.0).round() as u32;
+                format!("daily at {:02}:{:02}", minutes / 60, minutes % 60)
+            } else {
+                format!("every {} from {}", format_duration(b.every), format_duration(b.offset))
+            },
             b.success * 100.0,
             if b.verify { " (verified)" } else { " (not verified)" },
-            place_name(m, b.destination)
+            copies_name(m, b.destination, b.bucket)
         );
     }
     if let Some(l) = &st.logs {
@@ -146,7 +160,7 @@ fn store(m: &Model, st: &Store, out: &mut String) {
             "      logs shipped every {}, kept {}, stored in {}",
             format_duration(l.every),
             format_duration(l.retention),
-            place_name(m, l.destination)
+            copies_name(m, l.destination, l.bucket)
         );
     }
     let _ = writeln!(

@@ -771,7 +771,8 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
             return invalid(at, format!("{name:?} is also a component, group or bucket: names must be unique"));
         }
         let unit = units.len() as u32;
-        let store = store(st, name, &at, &zones, &raw.regions, &mut dists, unit)?;
+        let copies_at = CopiesAt { zones: &zones, regions: &raw.regions, buckets: &buckets, units: &units };
+        let store = store(st, name, &at, &copies_at, &mut dists, unit)?;
         let (sm, hourly) = (st.monthly_usd, st.hourly_usd);
         let monthly =
             price(sm, &with(&at, "monthly_usd"))? + price(hourly, &with(&at, "hourly_usd"))? * HOURS_PER_MONTH;
@@ -1046,15 +1047,58 @@ fn throughput(text: &str, at: &[Seg]) -> Res<f64> {
 }
 
 /// Compiles a data store.
-fn store(
-    st: &RawStore,
-    name: &str,
-    at: &[Seg],
-    zones: &[Zone],
-    regions: &IndexMap<String, RawRegion>,
-    dists: &mut Vec<Dist>,
-    unit: u32,
-) -> Res<Store> {
+/// Where a store's copies (backups, logs) can live: a zone, a region, or a
+/// bucket, which they then share the fate of.
+struct CopiesAt<'a> {
+    zones: &'a [Zone],
+    regions: &'a IndexMap<String, RawRegion>,
+    buckets: &'a [Bucket],
+    units: &'a [Unit],
+}
+
+impl CopiesAt<'_> {
+    /// The place and bucket (or [`NONE`]) named `name`; absent, the store's
+    /// region.
+    fn resolve(&self, name: &Option<String>, at: &[Seg], home: Place) -> Res<(Place, u32)> {
+        let Some(name) = name else { return Ok((Place { zone: NONE, region: home.region }, NONE)) };
+        let bucket = self.buckets.iter().position(|b| &b.name == name);
+        let is_place = self.zones.iter().any(|z| &z.name == name) || self.regions.contains_key(name);
+        match bucket {
+            Some(_) if is_place => {
+                invalid(at.to_vec(), format!("{name:?} is both a bucket and a zone or region: rename one"))
+            }
+            Some(b) => {
+                let u = &self.units[self.buckets[b].unit as usize];
+                Ok((Place { zone: u.zone, region: u.region }, b as u32))
+            }
+            None if is_place => Ok((place(name, at, self.zones, self.regions)?, NONE)),
+            None => {
+                let names = self
+                    .zones
+                    .iter()
+                    .map(|z| &z.name)
+                    .chain(self.regions.keys())
+                    .chain(self.buckets.iter().map(|b| &b.name));
+                invalid(at.to_vec(), format!("unknown zone, region or bucket {name:?}: {}", known(names)))
+            }
+        }
+    }
+}
+
+/// `"HH:MM"` as hours after midnight.
+fn daily_time(text: &str, at: &[Seg]) -> Res<f64> {
+    let parsed = text.split_once(':').and_then(|(h, m)| {
+        let (h, m) = (h.trim().parse::<u32>().ok()?, m.trim().parse::<u32>().ok()?);
+        (h < 24 && m < 60 && text.trim().len() <= 5).then(|| f64::from(h) + f64::from(m) / 60.0)
+    });
+    match parsed {
+        Some(hours) => Ok(hours),
+        None => invalid(at.to_vec(), format!("expected a time of day like \"02:30\" (got {text:?})")),
+    }
+}
+
+fn store(st: &RawStore, name: &str, at: &[Seg], copies_at: &CopiesAt, dists: &mut Vec<Dist>, unit: u32) -> Res<Store> {
+    let (zones, regions) = (copies_at.zones, copies_at.regions);
     let size_bytes = at_path(parse_bytes(&st.size), &with(at, "size"))?;
     if size_bytes <= 0.0 {
         return invalid(with(at, "size"), format!("must be a positive size like \"200GB\" (got {:?})", st.size));
@@ -1109,10 +1153,24 @@ fn store(
     let mut backups = Vec::new();
     for (i, b) in st.backups.iter().enumerate() {
         let bat = with_index(&with(at, "backups"), i);
-        let every = positive_duration(&b.every, &with(&bat, "every"))?;
-        let offset = match &b.offset {
-            None => 0.0,
-            Some(t) => nonnegative_duration(t, &with(&bat, "offset"))?,
+        let (every, offset) = match (&b.every, &b.at) {
+            (Some(every), None) => {
+                let offset = match &b.offset {
+                    None => 0.0,
+                    Some(t) => nonnegative_duration(t, &with(&bat, "offset"))?,
+                };
+                (positive_duration(every, &with(&bat, "every"))?, offset)
+            }
+            (None, Some(time)) if b.offset.is_none() => (24.0, daily_time(time, &with(&bat, "at"))?),
+            (None, Some(_)) => {
+                return invalid(with(&bat, "offset"), "give `at` (a daily time) or `every` with `offset`, not both");
+            }
+            (Some(_), Some(_)) => {
+                return invalid(with(&bat, "at"), "give `at` (a daily time) or `every` (an interval), not both");
+            }
+            (None, None) => {
+                return invalid(bat, "a backup needs `every` (an interval, \"24h\") or `at` (a daily time, \"02:30\")");
+            }
         };
         let duration = match (&b.duration, &b.throughput) {
             (Some(d), None) => BackupDuration::Dist(dist(d, &with(&bat, "duration"), dists)?),
@@ -1138,10 +1196,7 @@ fn store(
             (None, None) => Retention::Forever,
             (Some(_), Some(_)) => return invalid(with(&bat, "keep"), "give only one of `retention` and `keep`"),
         };
-        let destination = match &b.destination {
-            None => Place { zone: NONE, region: home.region },
-            Some(d) => place(d, &with(&bat, "destination"), zones, regions)?,
-        };
+        let (destination, bucket) = copies_at.resolve(&b.destination, &with(&bat, "destination"), home)?;
         backups.push(BackupSchedule {
             every,
             offset,
@@ -1150,6 +1205,7 @@ fn store(
             verify: b.verify,
             retention,
             destination,
+            bucket,
             cross_region: region_of(destination) != home.region,
             stream: stream_key(&format!("backup:{name}#{i}")),
         });
@@ -1158,15 +1214,13 @@ fn store(
         None => None,
         Some(l) => {
             let lat = with(at, "logs");
-            let destination = match &l.destination {
-                None => Place { zone: NONE, region: home.region },
-                Some(d) => place(d, &with(&lat, "destination"), zones, regions)?,
-            };
+            let (destination, bucket) = copies_at.resolve(&l.destination, &with(&lat, "destination"), home)?;
             Some(LogShipping {
                 every: positive_duration(&l.every, &with(&lat, "every"))?,
                 retention: positive_duration(&l.retention, &with(&lat, "retention"))?,
                 destination,
-                cross_region: destination.region != home.region,
+                bucket,
+                cross_region: region_of(destination) != home.region,
             })
         }
     };

@@ -152,10 +152,12 @@ pub struct RawReplica {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBackup {
-    /// Interval between backup starts.
-    pub every: String,
-    /// Start of the first backup.
+    /// Interval between backup starts...
+    pub every: Option<String>,
+    /// ...and the start of the first backup;
     pub offset: Option<String>,
+    /// or a daily time, "02:30".
+    pub at: Option<String>,
     /// How long one takes (a distribution)...
     pub duration: Option<DistSpec>,
     /// ...or the data it copies divided by this, e.g. "500GB/h".
@@ -172,7 +174,7 @@ pub struct RawBackup {
     pub retention: Option<String>,
     /// ...or this many.
     pub keep: Option<i64>,
-    /// Zone or region where the copies live.
+    /// Zone, region or bucket where the copies live.
     pub destination: Option<String>,
     pub monthly_usd: Option<f64>,
 }
@@ -183,6 +185,7 @@ pub struct RawLogs {
     /// Shipping interval (RDS: 5 min).
     pub every: String,
     pub retention: String,
+    /// Zone, region or bucket where the logs live.
     pub destination: Option<String>,
 }
 
