@@ -132,6 +132,11 @@ pub struct Region {
     pub outage: Option<OutageProcess>,
     /// Random-stream key.
     pub stream: u64,
+    /// Impairments of its control plane (no destruction), if modelled:
+    /// launches in the region, and failovers that need it, wait them out.
+    pub control_plane: Option<OutageProcess>,
+    /// Random-stream key of the control-plane process.
+    pub control_plane_stream: u64,
 }
 
 /// A child of a gate.
@@ -249,6 +254,8 @@ pub struct StandbyPair {
     pub stream: u64,
     /// A member that returns during a failover serves again (failback).
     pub resume_on_return: bool,
+    /// Failing over needs the control plane of the target member's region.
+    pub needs_control_plane: bool,
 }
 
 /// Where a copy of data lives: it shares that zone's or region's fate.

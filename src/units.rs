@@ -54,6 +54,17 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     if unit.is_empty() {
         return Err(format!("{text:?} has no unit: expected {DURATION_HINT}"));
     }
+    // Compound: "4h17m", "1d 6h" (each part unsigned after the first).
+    let letters = unit.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(unit.len());
+    let (unit, rest) = unit.split_at(letters);
+    let rest = rest.trim_start();
+    let more = if rest.is_empty() {
+        0.0
+    } else if number >= 0.0 && rest.starts_with(|c: char| c.is_ascii_digit()) {
+        parse_duration(rest).map_err(|e| format!("{e} (in {text:?})"))?
+    } else {
+        return Err(format!("unknown time unit {:?} in {text:?}: expected {DURATION_HINT}", format!("{unit}{rest}")));
+    };
     let factor = DURATION_UNITS
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(unit))
@@ -62,7 +73,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     if !number.is_finite() {
         return Err(format!("expected a finite number in {text:?}"));
     }
-    Ok(number * factor)
+    Ok(number * factor + more)
 }
 
 /// Parses a rate (`"0.2/y"`, `"3/month"`, `"1/1000h"`) into events per hour.
@@ -166,6 +177,11 @@ mod tests {
         assert_relative_eq!(parse_duration("1e3h").unwrap(), 1000.0);
         assert_relative_eq!(parse_duration("1_000 h").unwrap(), 1000.0);
         assert_relative_eq!(parse_duration("-3h").unwrap(), -3.0);
+        assert_relative_eq!(parse_duration("4h17m").unwrap(), 4.0 + 17.0 / 60.0);
+        assert_relative_eq!(parse_duration("1d 6h 30m").unwrap(), 30.5);
+        assert!(parse_duration("4h-17m").is_err());
+        assert!(parse_duration("4h17").is_err());
+        assert!(parse_duration("4h17x").is_err());
         assert!(parse_duration("4").is_err());
         assert!(parse_duration("4 parsecs").is_err());
         assert!(parse_duration("h").is_err());

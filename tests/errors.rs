@@ -130,6 +130,8 @@ fixtures! {
     zone_and_region => "10:10: components.web.region: give only one of `zone`, `zones` and `region`",
     duplicate_zone => "9:17: regions.us-west-2.zones[1]: zone \"az1\" is already in region \"us-east-1\": zone names must be unique",
     undeclared_zone_table => "8:1: zones.b: zone \"b\" is not listed in any region's `zones`",
+    control_plane_destroys => "7:74: regions.r1.control_plane.destroy_probability: a control-plane impairment destroys nothing; use the region's `outage`",
+    control_plane_without_failover => "14:32: components.web.failover_needs_control_plane: applies only to an active/passive component: give `failover` too",
 
     // Structure.
     k_greater_than_n => "11:24: services.app.up_when.at_least: must be between 1 and the number of members, 3 (got 4); a component with count N counts N times",

@@ -248,8 +248,12 @@ fn request_launch(model: &Model, s: &mut Scratch, g: u32, t: f64) {
     if s.groups.active[gi] + s.groups.pending[gi] >= group.max {
         return;
     }
+    // A launch needs the zone up and its region's control plane working.
     let best = (0..group.zones.len())
-        .filter(|&zp| s.zone_healthy(model, group.zones[zp]))
+        .filter(|&zp| {
+            let z = group.zones[zp];
+            s.zone_healthy(model, z) && s.control_plane_works(model.zones[z as usize].region)
+        })
         .min_by_key(|&zp| (s.groups.zone_count[gi][zp], zp));
     let Some(zp) = best else { return };
     let Some(u) = (0..group.max).map(|j| group.slot(zp, j)).find(|&u| s.groups.state[u as usize] == OFF) else {
@@ -359,6 +363,27 @@ pub(super) fn zone_detected(model: &Model, s: &mut Scratch, g: u32, zp: u32, t: 
     let healthy = s.groups.active[gi] - stranded + s.groups.pending[gi];
     for _ in healthy..group.desired {
         request_launch(model, s, g, t);
+    }
+}
+
+/// Region `r`'s control plane works again: each group with zones there
+/// launches what it is missing (instances that failed and were terminated,
+/// or replacements for a zone whose outage was detected).
+pub(super) fn control_plane_back(model: &Model, s: &mut Scratch, r: u32, t: f64) {
+    for (gi, group) in model.groups.iter().enumerate() {
+        if !group.zones.iter().any(|&z| model.zones[z as usize].region == r) {
+            continue;
+        }
+        // As in `zone_detected`: instances in zones known to be out do not
+        // count as capacity.
+        let stranded: u32 = (0..group.zones.len())
+            .filter(|&p| !s.zone_healthy(model, group.zones[p]) && s.groups.zone_detect_key[gi][p].is_none())
+            .map(|p| (0..group.max).filter(|&j| s.groups.state[group.slot(p, j) as usize] == ACTIVE).count() as u32)
+            .sum();
+        let healthy = s.groups.active[gi] - stranded + s.groups.pending[gi];
+        for _ in healthy..group.desired {
+            request_launch(model, s, gi as u32, t);
+        }
     }
 }
 

@@ -62,6 +62,10 @@ enum Event {
     CorruptionNoticed(u32),
     /// A store serves again after an incident.
     StoreRecovered(u32),
+    /// A region's control plane became impaired.
+    ControlPlaneDown(u32),
+    /// A region's control plane works again.
+    ControlPlaneUp(u32),
 }
 
 /// Per-thread working memory, reused from trial to trial.
@@ -93,6 +97,9 @@ pub struct Scratch {
     pending_happenings: Vec<(f64, Happening)>,
     /// Zone health before a zone or region changes (working memory).
     zone_was_healthy: Vec<bool>,
+    /// Per region: its control plane is impaired.
+    control_impaired: Vec<bool>,
+    control_rng: Vec<SimRng>,
 }
 
 impl Scratch {
@@ -120,7 +127,16 @@ impl Scratch {
             trial: 0,
             pending_happenings: Vec::new(),
             zone_was_healthy: Vec::new(),
+            control_impaired: vec![false; model.regions.len()],
+            control_rng: vec![stream(0, 0, 0); model.regions.len()],
         }
+    }
+
+    /// True when launches (and control-plane failovers) can happen in
+    /// region `r` ([`NONE`]: no region, nothing to impair).
+    #[inline]
+    fn control_plane_works(&self, r: u32) -> bool {
+        r == NONE || !self.control_impaired[r as usize]
     }
 
     /// True when zone `z` and its region are both up.
@@ -192,6 +208,10 @@ pub enum Happening {
     DataCorrupted(u32),
     /// Store serves again.
     DataRecovered(u32),
+    /// A region's control plane became impaired.
+    ControlPlaneImpaired(u32),
+    /// A region's control plane works again.
+    ControlPlaneRestored(u32),
 }
 
 /// Receives what happens during a trial (the accumulator, or a timeline).
@@ -266,6 +286,17 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
             }
         }
     }
+    s.control_impaired.fill(false);
+    for (r, region) in model.regions.iter().enumerate() {
+        if let Some(o) = &region.control_plane {
+            let rng = &mut s.control_rng[r];
+            *rng = seed.stream(region.control_plane_stream);
+            let first = model.dists[o.between as usize].sample(rng);
+            if first <= horizon {
+                s.queue.schedule(first, Event::ControlPlaneDown(r as u32));
+            }
+        }
+    }
     groups::start_trial(model, s, trial);
     standby::start_trial(model, s, trial);
     stores::start_trial(model, s, trial);
@@ -291,6 +322,8 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
             Event::RegionUp(r) => Some(Happening::RegionUp(r)),
             Event::SpotNotice(u) => Some(Happening::SpotInterrupted(u)),
             Event::FailoverDone(p) => Some(Happening::FailoverDone(p)),
+            Event::ControlPlaneDown(r) => Some(Happening::ControlPlaneImpaired(r)),
+            Event::ControlPlaneUp(r) => Some(Happening::ControlPlaneRestored(r)),
             Event::Detect(_)
             | Event::LaunchDone(_)
             | Event::SpotEnd(_)
@@ -450,6 +483,22 @@ fn handle(
         Event::StoreRecovered(i) => {
             stores::recovered(model, s, i, t);
             model.units[model.stores[i as usize].unit as usize].component
+        }
+        Event::ControlPlaneDown(r) | Event::ControlPlaneUp(r) => {
+            let down = matches!(ev, Event::ControlPlaneDown(_));
+            s.control_impaired[r as usize] = down;
+            if !down {
+                // What waited for it goes ahead now.
+                groups::control_plane_back(model, s, r, t);
+                standby::control_plane_back(model, s, r, t);
+            }
+            let o = model.regions[r as usize].control_plane.as_ref().expect("scheduled only with a process");
+            let d = if down { o.duration } else { o.between };
+            let next = t + model.dists[d as usize].sample(&mut s.control_rng[r as usize]);
+            if next <= horizon {
+                s.queue.schedule(next, if down { Event::ControlPlaneUp(r) } else { Event::ControlPlaneDown(r) });
+            }
+            model.region_cause(r)
         }
         Event::FailoverDone(p) => {
             standby::failover_done(model, s, p, t);

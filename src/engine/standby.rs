@@ -70,11 +70,17 @@ pub(super) fn member_flipped(model: &Model, s: &mut Scratch, p: u32, u: u32, is_
     }
 }
 
-/// Fails over to the first member that is up, if any.
+/// Fails over to the first member that is up, if any (with
+/// `needs_control_plane`, the first whose region's control plane works; if
+/// none, the pair waits for [`control_plane_back`]).
 fn start_failover(model: &Model, s: &mut Scratch, p: u32, t: f64) {
     let pi = p as usize;
     let pair = &model.standbys[pi];
-    let Some(&m) = pair.members.iter().find(|&&m| s.unit_down[m as usize] == 0) else { return };
+    let usable = |m: u32| {
+        s.unit_down[m as usize] == 0
+            && (!pair.needs_control_plane || s.control_plane_works(model.units[m as usize].region))
+    };
+    let Some(&m) = pair.members.iter().find(|&&m| usable(m)) else { return };
     s.standby.target[pi] = m;
     let done = t + model.dists[pair.failover as usize].sample(&mut s.standby.rng[pi]);
     if done <= model.horizon {
@@ -90,4 +96,14 @@ pub(super) fn failover_done(model: &Model, s: &mut Scratch, p: u32, t: f64) {
     let m = std::mem::replace(&mut s.standby.target[pi], NONE);
     s.standby.active[pi] = m;
     set_unit(model, s, model.standbys[pi].unit, false, t);
+}
+
+/// Region `r`'s control plane works again: pairs down and waiting for it
+/// start their failover now.
+pub(super) fn control_plane_back(model: &Model, s: &mut Scratch, _r: u32, t: f64) {
+    for (p, pair) in model.standbys.iter().enumerate() {
+        if pair.needs_control_plane && s.standby.active[p] == NONE && s.standby.target[p] == NONE {
+            start_failover(model, s, p as u32, t);
+        }
+    }
 }

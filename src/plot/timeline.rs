@@ -26,6 +26,7 @@ fn kind_colour(k: LaneKind) -> RGBColor {
     match k {
         LaneKind::Service => TARGET,
         LaneKind::Region => PALETTE[4],
+        LaneKind::ControlPlane => PALETTE[7],
         LaneKind::Zone => PALETTE[1],
         LaneKind::Component => PALETTE[0],
         LaneKind::Storage => PALETTE[5],
@@ -87,6 +88,7 @@ impl Chart for TimelineChart<'_> {
         let kinds = [
             (LaneKind::Service, "service down"),
             (LaneKind::Region, "region outage"),
+            (LaneKind::ControlPlane, "control plane impaired"),
             (LaneKind::Zone, "zone outage"),
             (LaneKind::Component, "replica failed"),
             (LaneKind::Storage, "storage class outage"),

@@ -42,10 +42,11 @@ fn tree(m: &Model, node: Node, depth: usize, out: &mut String) {
                 let members: Vec<String> = pair.members.iter().map(|&x| unit_name(m, x)).collect();
                 let _ = writeln!(
                     out,
-                    "{pad}{}: active/passive over {}, failover {}",
+                    "{pad}{}: active/passive over {}, failover {}{}",
                     pair.name,
                     members.join(", "),
-                    m.dists[pair.failover as usize]
+                    m.dists[pair.failover as usize],
+                    if pair.needs_control_plane { " (needs the target region's control plane)" } else { "" }
                 );
             } else {
                 let _ = writeln!(out, "{pad}{}", unit_name(m, u));
@@ -196,6 +197,13 @@ pub fn describe(m: &Model) -> String {
             let _ = writeln!(out, "    {}: zones {}", r.name, zones.join(", "));
             if let Some(o) = &r.outage {
                 let _ = writeln!(out, "      region outages: {}", outage(m, o));
+            }
+            if let Some(o) = &r.control_plane {
+                let _ = writeln!(
+                    out,
+                    "      control-plane impairments (launches and control-plane failovers wait): between {}; lasting {}",
+                    m.dists[o.between as usize], m.dists[o.duration as usize]
+                );
             }
             for &z in &r.zones {
                 let zone = &m.zones[z as usize];

@@ -33,6 +33,9 @@ pub enum LaneKind {
     Service,
     /// A region's outages.
     Region,
+    /// A region's control-plane impairments (running resources unaffected).
+    #[serde(rename = "control_plane")]
+    ControlPlane,
     /// A zone's outages.
     Zone,
     /// One replica's failures (or, for large fleets, any replica's).
@@ -239,6 +242,8 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
     // Lanes, filled from the happenings.
     let mut zones: Vec<Track> = model.zones.iter().map(|_| Track::default()).collect();
     let mut regions: Vec<Track> = model.regions.iter().map(|_| Track::default()).collect();
+    let mut control: Vec<Track> = model.regions.iter().map(|_| Track::default()).collect();
+    let mut control_since = vec![0.0; model.regions.len()];
     let lane_count = if per_unit { model.units.len() } else { model.components.len() };
     let mut units: Vec<Track> = (0..lane_count).map(|_| Track::default()).collect();
     let mut zone_destroyed = vec![Vec::new(); model.zones.len()];
@@ -281,6 +286,22 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
                     "region {} back after {}",
                     model.regions[r as usize].name,
                     span_text(t - region_since[r as usize])
+                )
+            }
+            Happening::ControlPlaneImpaired(r) => {
+                control[r as usize].down(t);
+                control_since[r as usize] = t;
+                format!(
+                    "region {} control plane impaired: launches and control-plane failovers wait",
+                    model.regions[r as usize].name
+                )
+            }
+            Happening::ControlPlaneRestored(r) => {
+                control[r as usize].up(t);
+                format!(
+                    "region {} control plane back after {}",
+                    model.regions[r as usize].name,
+                    span_text(t - control_since[r as usize])
                 )
             }
             Happening::ZoneDestroyed(z) => {
@@ -433,6 +454,19 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
                 name,
                 down: track.close(horizon),
                 destroyed,
+                unnoticed: Vec::new(),
+                lost: Vec::new(),
+                backups: Vec::new(),
+            });
+        }
+    }
+    for (r, track) in control.into_iter().enumerate() {
+        if model.regions[r].control_plane.is_some() {
+            lanes.push(Lane {
+                kind: LaneKind::ControlPlane,
+                name: format!("control plane {}", model.regions[r].name),
+                down: track.close(horizon),
+                destroyed: Vec::new(),
                 unnoticed: Vec::new(),
                 lost: Vec::new(),
                 backups: Vec::new(),

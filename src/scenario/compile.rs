@@ -347,11 +347,26 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
                 stream: stream_key(&format!("zone:{zname}")),
             });
         }
+        let control_plane = match &r.control_plane {
+            None => None,
+            Some(o) => {
+                let cat = with(&at, "control_plane");
+                if o.destroy_probability.is_some() {
+                    return invalid(
+                        with(&cat, "destroy_probability"),
+                        "a control-plane impairment destroys nothing; use the region's `outage`",
+                    );
+                }
+                Some(outage(o, &cat, &mut dists, &format!("control-plane:{rname}"))?)
+            }
+        };
         regions.push(Region {
             name: rname.clone(),
             zones: zone_ids,
             outage: outage_proc,
             stream: stream_key(&format!("region:{rname}")),
+            control_plane,
+            control_plane_stream: stream_key(&format!("control-plane:{rname}")),
         });
     }
     for zname in raw.zones.keys() {
@@ -476,6 +491,12 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
             });
         }
         let failover = c.failover.as_ref().filter(|f| !matches!(f, DistSpec::Fixed(n) if n == "none"));
+        if c.failover_needs_control_plane && failover.is_none() {
+            return invalid(
+                with(&at, "failover_needs_control_plane"),
+                "applies only to an active/passive component: give `failover` too",
+            );
+        }
         if let Some(spec) = failover {
             let p = with(&at, "failover");
             if count < 2 {
@@ -499,6 +520,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
             });
             standbys.push(StandbyPair {
                 resume_on_return: c.resume_on_return,
+                needs_control_plane: c.failover_needs_control_plane,
                 name: name.clone(),
                 members: (first_unit..first_unit + count).collect(),
                 unit,

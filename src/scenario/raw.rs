@@ -272,6 +272,9 @@ pub struct RawRegion {
     pub outage: Option<RawOutage>,
     /// Default outage process of each of its zones.
     pub zone_outage: Option<RawOutage>,
+    /// Impairments of its control plane: running resources keep running,
+    /// but launches (and failovers that need the control plane) wait.
+    pub control_plane: Option<RawOutage>,
 }
 
 /// `[zones.NAME]`
@@ -319,6 +322,10 @@ pub struct RawComponent {
     /// completes, it serves again and the failover is abandoned (failback).
     #[serde(default)]
     pub resume_on_return: bool,
+    /// With failover: it needs the control plane of the region it fails
+    /// over to (API calls, scaling up), so it waits out an impairment there.
+    #[serde(default)]
+    pub failover_needs_control_plane: bool,
     /// Price preset for each replica (instance type or DB class).
     pub instance_type: Option<String>,
     /// Price of one replica per hour, USD.
