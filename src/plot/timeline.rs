@@ -132,9 +132,19 @@ impl Chart for TimelineChart<'_> {
         let length = out.end - out.start;
         // Context around it: most of its length again, at least a quarter hour.
         let pad = (length * 0.75).max(0.25);
+        // Reach back to the recovery point of data lost in this outage, so
+        // the window of lost writes is whole, unless that would squeeze the
+        // outage itself below a sixth of the panel.
+        let (to, mut from) = ((out.end + pad).min(t.horizon_hours), (out.start - pad).max(0.0));
+        for s in t.lanes.iter().flat_map(|l| &l.lost) {
+            let reach = s.start - 0.1 * (to - s.start);
+            if s.cause.is_none() && s.end >= from && s.end <= to && to - reach <= 6.0 * (to - from) {
+                from = from.min(reach.max(0.0));
+            }
+        }
         let zoom = Axis {
-            from: (out.start - pad).max(0.0),
-            to: (out.end + pad).min(t.horizon_hours),
+            from,
+            to,
             offset: out.start,
             unit: 1.0,
             desc: format!("hours from the start of the outage ({})", clock(out.start)),
