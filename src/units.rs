@@ -50,30 +50,36 @@ fn split_number(text: &str) -> Option<(f64, &str)> {
 /// Parses a duration into hours. Zero and negative values parse; callers
 /// decide whether they are allowed, so the message can name the rule.
 pub fn parse_duration(text: &str) -> Result<f64, String> {
-    let (number, unit) = split_number(text).ok_or_else(|| format!("expected {DURATION_HINT} (got {text:?})"))?;
-    if unit.is_empty() {
-        return Err(format!("{text:?} has no unit: expected {DURATION_HINT}"));
+    // One part ("4h"), or several that add up ("4h17m", "1d 6h"): only the
+    // first may carry a sign, and then there is only one.
+    let mut rest = text.trim();
+    let mut hours = 0.0;
+    loop {
+        let (number, tail) = split_number(rest).ok_or_else(|| format!("expected {DURATION_HINT} (got {text:?})"))?;
+        if tail.is_empty() {
+            return Err(format!("{text:?} has no unit: expected {DURATION_HINT}"));
+        }
+        let letters = tail.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(tail.len());
+        let (unit, after) = tail.split_at(letters);
+        let after = after.trim_start();
+        let compound_ok = after.starts_with(|c: char| c.is_ascii_digit()) && !text.trim_start().starts_with('-');
+        if !after.is_empty() && !compound_ok {
+            return Err(format!("unknown time unit {tail:?} in {text:?}: expected {DURATION_HINT}"));
+        }
+        let factor = DURATION_UNITS
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(unit))
+            .map(|&(_, f)| f)
+            .ok_or_else(|| format!("unknown time unit {unit:?} in {text:?}: expected {DURATION_HINT}"))?;
+        if !number.is_finite() {
+            return Err(format!("expected a finite number in {text:?}"));
+        }
+        hours += number * factor;
+        if after.is_empty() {
+            return Ok(hours);
+        }
+        rest = after;
     }
-    // Compound: "4h17m", "1d 6h" (each part unsigned after the first).
-    let letters = unit.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(unit.len());
-    let (unit, rest) = unit.split_at(letters);
-    let rest = rest.trim_start();
-    let more = if rest.is_empty() {
-        0.0
-    } else if number >= 0.0 && rest.starts_with(|c: char| c.is_ascii_digit()) {
-        parse_duration(rest).map_err(|e| format!("{e} (in {text:?})"))?
-    } else {
-        return Err(format!("unknown time unit {:?} in {text:?}: expected {DURATION_HINT}", format!("{unit}{rest}")));
-    };
-    let factor = DURATION_UNITS
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(unit))
-        .map(|&(_, f)| f)
-        .ok_or_else(|| format!("unknown time unit {unit:?} in {text:?}: expected {DURATION_HINT}"))?;
-    if !number.is_finite() {
-        return Err(format!("expected a finite number in {text:?}"));
-    }
-    Ok(number * factor + more)
 }
 
 /// Parses a rate (`"0.2/y"`, `"3/month"`, `"1/1000h"`) into events per hour.
@@ -180,6 +186,9 @@ mod tests {
         assert_relative_eq!(parse_duration("4h17m").unwrap(), 4.0 + 17.0 / 60.0);
         assert_relative_eq!(parse_duration("1d 6h 30m").unwrap(), 30.5);
         assert!(parse_duration("4h-17m").is_err());
+        assert!(parse_duration("-0h30m").is_err());
+        assert!(parse_duration("5m+3s").is_err());
+        assert_relative_eq!(parse_duration(&"1m".repeat(300_000)).unwrap(), 5000.0, max_relative = 1e-9);
         assert!(parse_duration("4h17").is_err());
         assert!(parse_duration("4h17x").is_err());
         assert!(parse_duration("4").is_err());

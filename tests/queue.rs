@@ -38,13 +38,16 @@ struct Reference {
 }
 
 /// Draws an event time: mostly one of 0..8 (many ties), sometimes any real
-/// in [0, 8), rarely a large or tiny value.
+/// in [0, 8), rarely a large, tiny, negative or infinite value.
 fn draw_time(rng: &mut Xoshiro256PlusPlus) -> f64 {
     match rng.random_range(0..100) {
         0..70 => f64::from(rng.random_range(0u32..8)),
         70..95 => rng.random::<f64>() * 8.0,
-        95..98 => 1e9 * rng.random::<f64>(),
-        _ => 1e-300 * rng.random::<f64>(),
+        95..97 => 1e9 * rng.random::<f64>(),
+        97 => 1e-300 * rng.random::<f64>(),
+        // Not produced by the engine, but the queue orders them too.
+        98 => -8.0 * rng.random::<f64>(),
+        _ => f64::INFINITY,
     }
 }
 

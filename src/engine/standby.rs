@@ -7,7 +7,10 @@
 //! repair is the longer path). With `resume_on_return`, a member that comes
 //! back during a failover also serves at once, abandoning the failover
 //! (failback, as when a region returns before a DR failover completes). A
-//! standby going down while the active member serves changes nothing.
+//! standby going down while the active member serves changes nothing. With
+//! `needs_control_plane`, a failover (or a member other than the last active
+//! one taking over) waits while the target's region's control plane is
+//! impaired.
 
 use super::{Event, Happening, Scratch, set_unit};
 use crate::model::{Model, NONE};
@@ -17,6 +20,8 @@ use crate::rng::{SimRng, stream};
 /// Working memory for the standby pairs of one trial.
 pub(super) struct StandbyScratch {
     active: Vec<u32>,
+    /// The member that served last: it may resume without a failover.
+    last_active: Vec<u32>,
     target: Vec<u32>,
     key: Vec<Option<EventKey>>,
     rng: Vec<SimRng>,
@@ -27,6 +32,7 @@ impl StandbyScratch {
         let n = model.standbys.len();
         StandbyScratch {
             active: vec![NONE; n],
+            last_active: vec![NONE; n],
             target: vec![NONE; n],
             key: vec![None; n],
             rng: vec![stream(0, 0, 0); n],
@@ -38,6 +44,7 @@ impl StandbyScratch {
 pub(super) fn start_trial(model: &Model, s: &mut Scratch, trial: u64) {
     for (p, pair) in model.standbys.iter().enumerate() {
         s.standby.active[p] = pair.members[0];
+        s.standby.last_active[p] = pair.members[0];
         s.standby.target[p] = NONE;
         s.standby.key[p] = None;
         s.standby.rng[p] = stream(model.seed, trial, pair.stream);
@@ -51,6 +58,7 @@ pub(super) fn member_flipped(model: &Model, s: &mut Scratch, p: u32, u: u32, is_
     if !is_up {
         if s.standby.active[pi] == u {
             s.standby.active[pi] = NONE;
+            s.standby.last_active[pi] = u;
             set_unit(model, s, pair.unit, true, t);
             start_failover(model, s, p, t);
         } else if s.standby.target[pi] == u {
@@ -60,7 +68,10 @@ pub(super) fn member_flipped(model: &Model, s: &mut Scratch, p: u32, u: u32, is_
             s.standby.target[pi] = NONE;
             start_failover(model, s, p, t);
         }
-    } else if s.standby.active[pi] == NONE && (s.standby.target[pi] == NONE || pair.resume_on_return) {
+    } else if s.standby.active[pi] == NONE
+        && (s.standby.target[pi] == NONE || pair.resume_on_return)
+        && may_serve_at_once(model, s, p, u)
+    {
         if let Some(k) = s.standby.key[pi].take() {
             s.queue.cancel(k);
         }
@@ -68,6 +79,16 @@ pub(super) fn member_flipped(model: &Model, s: &mut Scratch, p: u32, u: u32, is_
         s.standby.active[pi] = u;
         set_unit(model, s, pair.unit, false, t);
     }
+}
+
+/// Whether member `u`, back up while no member serves, may serve at once: the
+/// member that served last resumes in place; another one needs a failover,
+/// which with `needs_control_plane` waits for its region's control plane.
+fn may_serve_at_once(model: &Model, s: &Scratch, p: u32, u: u32) -> bool {
+    let pair = &model.standbys[p as usize];
+    u == s.standby.last_active[p as usize]
+        || !pair.needs_control_plane
+        || s.control_plane_works(model.units[u as usize].region)
 }
 
 /// Fails over to the first member that is up, if any (with

@@ -132,14 +132,25 @@ impl Chart for TimelineChart<'_> {
         let length = out.end - out.start;
         // Context around it: most of its length again, at least a quarter hour.
         let pad = (length * 0.75).max(0.25);
-        // Reach back to the recovery point of data lost in this outage, so
-        // the window of lost writes is whole, unless that would squeeze the
-        // outage itself below a sixth of the panel.
         let (to, mut from) = ((out.end + pad).min(t.horizon_hours), (out.start - pad).max(0.0));
-        for s in t.lanes.iter().flat_map(|l| &l.lost) {
-            let reach = s.start - 0.1 * (to - s.start);
-            if s.cause.is_none() && s.end >= from && s.end <= to && to - reach <= 6.0 * (to - from) {
-                from = from.min(reach.max(0.0));
+        // Reach back to the recovery point of the data lost in this outage
+        // (lost at a time inside it, or by a corruption noticed inside it),
+        // so the window of lost writes is whole, unless the outage would
+        // then take less than an eighth of the panel.
+        let inside = |x: f64| x >= out.start && x <= out.end;
+        let noticed_inside = |l: &Lane, struck: f64| l.unnoticed.iter().any(|u| u.start == struck && inside(u.end));
+        let reach = t
+            .lanes
+            .iter()
+            .flat_map(|l| {
+                l.lost.iter().filter(move |s| s.cause.is_none() && (inside(s.end) || noticed_inside(l, s.end)))
+            })
+            .map(|s| s.start)
+            .fold(f64::INFINITY, f64::min);
+        if reach < from {
+            let wide = (reach - 0.05 * (to - reach)).max(0.0);
+            if length >= (to - wide) / 8.0 {
+                from = wide;
             }
         }
         let zoom = Axis {

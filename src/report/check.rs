@@ -145,7 +145,7 @@ fn store(m: &Model, st: &Store, out: &mut String) {
             out,
             "      backup {}, takes {took}, succeeds {}%{}, {kept}, stored in {}",
             if b.every == 24.0 && b.offset < 24.0 {
-                let minutes = (b.offset * 60.0).round() as u32;
+                let minutes = (b.offset * 60.0).floor() as u32;
                 format!("daily at {:02}:{:02}", minutes / 60, minutes % 60)
             } else {
                 format!("every {} from {}", format_duration(b.every), format_duration(b.offset))

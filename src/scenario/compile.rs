@@ -1109,9 +1109,11 @@ impl CopiesAt<'_> {
 
 /// `"HH:MM"` as hours after midnight.
 fn daily_time(text: &str, at: &[Seg]) -> Res<f64> {
-    let parsed = text.split_once(':').and_then(|(h, m)| {
-        let (h, m) = (h.trim().parse::<u32>().ok()?, m.trim().parse::<u32>().ok()?);
-        (h < 24 && m < 60 && text.trim().len() <= 5).then(|| f64::from(h) + f64::from(m) / 60.0)
+    let digits = |x: &str| (1..=2).contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
+    let parsed = text.trim().split_once(':').and_then(|(h, m)| {
+        let ok = digits(h) && m.len() == 2 && digits(m);
+        let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+        (ok && h < 24 && m < 60).then(|| f64::from(h) + f64::from(m) / 60.0)
     });
     match parsed {
         Some(hours) => Ok(hours),
