@@ -1091,7 +1091,10 @@ impl CopiesAt<'_> {
             }
             Some(b) => {
                 let u = &self.units[self.buckets[b].unit as usize];
-                Ok((Place { zone: u.zone, region: u.region }, b as u32))
+                // A bucket placed nowhere counts as in the store's region
+                // (restores from it do not cross regions).
+                let region = if u.region == NONE { home.region } else { u.region };
+                Ok((Place { zone: u.zone, region }, b as u32))
             }
             None if is_place => Ok((place(name, at, self.zones, self.regions)?, NONE)),
             None => {
