@@ -354,8 +354,14 @@ pub(super) fn zone_detected(model: &Model, s: &mut Scratch, g: u32, zp: u32, t: 
         let u = group.slot(zp as usize, j);
         clear_undetected(s, g, u);
     }
-    // Instances in zones that are out still count against `max`, but not as
-    // capacity.
+    replace_stranded(model, s, g, t);
+}
+
+/// Launches up to `desired` serving instances. Instances in zones that are
+/// out still count against `max`, but not as capacity.
+fn replace_stranded(model: &Model, s: &mut Scratch, g: u32, t: f64) {
+    let gi = g as usize;
+    let group = &model.groups[gi];
     let stranded: u32 = (0..group.zones.len())
         .filter(|&p| !s.zone_healthy(model, group.zones[p]))
         .map(|p| (0..group.max).filter(|&j| s.groups.state[group.slot(p, j) as usize] == ACTIVE).count() as u32)
@@ -368,21 +374,11 @@ pub(super) fn zone_detected(model: &Model, s: &mut Scratch, g: u32, zp: u32, t: 
 
 /// Region `r`'s control plane works again: each group with zones there
 /// launches what it is missing (instances that failed and were terminated,
-/// or replacements for a zone whose outage was detected).
+/// or replacements for a zone that is out).
 pub(super) fn control_plane_back(model: &Model, s: &mut Scratch, r: u32, t: f64) {
-    for (gi, group) in model.groups.iter().enumerate() {
-        if !group.zones.iter().any(|&z| model.zones[z as usize].region == r) {
-            continue;
-        }
-        // As in `zone_detected`: instances in zones known to be out do not
-        // count as capacity.
-        let stranded: u32 = (0..group.zones.len())
-            .filter(|&p| !s.zone_healthy(model, group.zones[p]) && s.groups.zone_detect_key[gi][p].is_none())
-            .map(|p| (0..group.max).filter(|&j| s.groups.state[group.slot(p, j) as usize] == ACTIVE).count() as u32)
-            .sum();
-        let healthy = s.groups.active[gi] - stranded + s.groups.pending[gi];
-        for _ in healthy..group.desired {
-            request_launch(model, s, gi as u32, t);
+    for (g, group) in model.groups.iter().enumerate() {
+        if group.zones.iter().any(|&z| model.zones[z as usize].region == r) {
+            replace_stranded(model, s, g as u32, t);
         }
     }
 }

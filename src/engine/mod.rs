@@ -271,7 +271,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     }
     for (z, zone) in model.zones.iter().enumerate() {
         if let Some(o) = &zone.outage {
-            let first = first_outage(model, o, zone.stream, trial, &mut s.zone_rng[z], &mut s.zone_destroy_rng[z]);
+            let first = first_outage(model, o, seed, zone.stream, &mut s.zone_rng[z], Some(&mut s.zone_destroy_rng[z]));
             if first <= horizon {
                 s.queue.schedule(first, Event::ZoneDown(z as u32));
             }
@@ -279,8 +279,8 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     }
     for (r, region) in model.regions.iter().enumerate() {
         if let Some(o) = &region.outage {
-            let first =
-                first_outage(model, o, region.stream, trial, &mut s.region_rng[r], &mut s.region_destroy_rng[r]);
+            let destroy = Some(&mut s.region_destroy_rng[r]);
+            let first = first_outage(model, o, seed, region.stream, &mut s.region_rng[r], destroy);
             if first <= horizon {
                 s.queue.schedule(first, Event::RegionDown(r as u32));
             }
@@ -289,9 +289,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     s.control_impaired.fill(false);
     for (r, region) in model.regions.iter().enumerate() {
         if let Some(o) = &region.control_plane {
-            let rng = &mut s.control_rng[r];
-            *rng = seed.stream(region.control_plane_stream);
-            let first = model.dists[o.between as usize].sample(rng);
+            let first = first_outage(model, o, seed, region.control_plane_stream, &mut s.control_rng[r], None);
             if first <= horizon {
                 s.queue.schedule(first, Event::ControlPlaneDown(r as u32));
             }
@@ -382,20 +380,21 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     summary
 }
 
-/// Seeds a zone's or region's streams for `trial` and draws the start of
-/// its first outage.
+/// Seeds the streams of an up/down process (a zone's or region's outages,
+/// a control plane's impairments) and draws the start of its first down
+/// time. `destroy_rng` is the stream of its destruction draws, if it has one.
 fn first_outage(
     model: &Model,
     o: &OutageProcess,
+    seed: TrialSeed,
     key: u64,
-    trial: u64,
     rng: &mut SimRng,
-    destroy_rng: &mut SimRng,
+    destroy_rng: Option<&mut SimRng>,
 ) -> f64 {
-    if o.destroy_p > 0.0 {
-        *destroy_rng = stream(model.seed, trial, o.destroy_stream);
+    if let Some(d) = destroy_rng.filter(|_| o.destroy_p > 0.0) {
+        *d = seed.stream(o.destroy_stream);
     }
-    *rng = stream(model.seed, trial, key);
+    *rng = seed.stream(key);
     model.dists[o.between as usize].sample(rng)
 }
 
@@ -490,7 +489,7 @@ fn handle(
             if !down {
                 // What waited for it goes ahead now.
                 groups::control_plane_back(model, s, r, t);
-                standby::control_plane_back(model, s, r, t);
+                standby::control_plane_back(model, s, t);
             }
             let o = model.regions[r as usize].control_plane.as_ref().expect("scheduled only with a process");
             let d = if down { o.duration } else { o.between };

@@ -119,9 +119,9 @@ pub(super) fn failover_done(model: &Model, s: &mut Scratch, p: u32, t: f64) {
     set_unit(model, s, model.standbys[pi].unit, false, t);
 }
 
-/// Region `r`'s control plane works again: pairs down and waiting for it
-/// start their failover now.
-pub(super) fn control_plane_back(model: &Model, s: &mut Scratch, _r: u32, t: f64) {
+/// A control plane works again: pairs down and waiting (for it or another)
+/// try their failover now.
+pub(super) fn control_plane_back(model: &Model, s: &mut Scratch, t: f64) {
     for (p, pair) in model.standbys.iter().enumerate() {
         if pair.needs_control_plane && s.standby.active[p] == NONE && s.standby.target[p] == NONE {
             start_failover(model, s, p as u32, t);

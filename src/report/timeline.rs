@@ -84,6 +84,13 @@ pub struct Lane {
     pub backups: Vec<BackupMark>,
 }
 
+impl Lane {
+    /// A lane with down spans only.
+    fn new(kind: LaneKind, name: String, down: Vec<Span>) -> Self {
+        Lane { kind, name, down, destroyed: Vec::new(), unnoticed: Vec::new(), lost: Vec::new(), backups: Vec::new() }
+    }
+}
+
 /// One backup of a store: its start is the recovery point it offers.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct BackupMark {
@@ -437,54 +444,23 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
     }
     entries.sort_by_key(|e| e.0);
 
-    let mut lanes = vec![Lane {
-        kind: LaneKind::Service,
-        name: format!("service {}", model.service),
-        down: service,
-        destroyed: Vec::new(),
-        unnoticed: Vec::new(),
-        lost: Vec::new(),
-        backups: Vec::new(),
-    }];
+    let mut lanes = vec![Lane::new(LaneKind::Service, format!("service {}", model.service), service)];
     for (r, (track, destroyed)) in regions.into_iter().zip(region_destroyed).enumerate() {
         if model.regions[r].outage.is_some() {
             let name = format!("region {}", model.regions[r].name);
-            lanes.push(Lane {
-                kind: LaneKind::Region,
-                name,
-                down: track.close(horizon),
-                destroyed,
-                unnoticed: Vec::new(),
-                lost: Vec::new(),
-                backups: Vec::new(),
-            });
+            lanes.push(Lane { destroyed, ..Lane::new(LaneKind::Region, name, track.close(horizon)) });
         }
     }
     for (r, track) in control.into_iter().enumerate() {
         if model.regions[r].control_plane.is_some() {
-            lanes.push(Lane {
-                kind: LaneKind::ControlPlane,
-                name: format!("control plane {}", model.regions[r].name),
-                down: track.close(horizon),
-                destroyed: Vec::new(),
-                unnoticed: Vec::new(),
-                lost: Vec::new(),
-                backups: Vec::new(),
-            });
+            let name = format!("control plane {}", model.regions[r].name);
+            lanes.push(Lane::new(LaneKind::ControlPlane, name, track.close(horizon)));
         }
     }
     for (z, (track, destroyed)) in zones.into_iter().zip(zone_destroyed).enumerate() {
         if model.zones[z].outage.is_some() {
             let name = format!("zone {}", model.zones[z].name);
-            lanes.push(Lane {
-                kind: LaneKind::Zone,
-                name,
-                down: track.close(horizon),
-                destroyed,
-                unnoticed: Vec::new(),
-                lost: Vec::new(),
-                backups: Vec::new(),
-            });
+            lanes.push(Lane { destroyed, ..Lane::new(LaneKind::Zone, name, track.close(horizon)) });
         }
     }
     for (i, ((((track, mut store_spans), unnoticed), lost), backups)) in
@@ -513,7 +489,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         let mut down = track.close(horizon);
         down.append(&mut store_spans);
         down.sort_by(|a, b| a.start.total_cmp(&b.start));
-        lanes.push(Lane { kind, name, down, destroyed: Vec::new(), unnoticed, lost, backups });
+        lanes.push(Lane { unnoticed, lost, backups, ..Lane::new(kind, name, down) });
     }
 
     Timeline {
