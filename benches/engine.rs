@@ -17,7 +17,7 @@
 //!   linearly with N and events/s should fall at most like log N (heap depth).
 //!   `sparse`: MTTF grows with N so events per trial stay constant; this
 //!   exposes the per-trial cost that is linear in N (seeding every unit).
-//! - [`scaling_threads`]: `engine::run` on a rayon pool of 1 and 2 threads.
+//! - [`scaling_threads`]: `runner::run` on a rayon pool of 1 and 2 threads.
 //! - [`primitives`]: what one event is made of: seeding a stream, one
 //!   exponential draw, and one hold operation (pop the earliest event,
 //!   schedule the next) on the engine's `EventQueue` and on std's
@@ -60,7 +60,7 @@ impl nines::engine::Observer for Discard {
 /// Events per trial of `model`, from a short single-thread pre-run.
 fn events_per_trial(model: &Model, trials: u64) -> f64 {
     let mut scratch = nines::engine::Scratch::new(model);
-    let st = nines::engine::run_chunk(model, 0..trials, &mut scratch, None);
+    let st = nines::runner::run_chunk(model, 0..trials, &mut scratch, None);
     st.events as f64 / st.trials as f64
 }
 
@@ -330,7 +330,7 @@ pub mod reference {
     /// an error (the engine may change how it draws), only the means matter.
     fn check_agreement(label: &str, model: &Model, trial: impl Fn(u64) -> Trial) {
         let mut scratch = nines::engine::Scratch::new(model);
-        let engine = nines::engine::run_chunk(model, 0..CHECK_TRIALS, &mut scratch, None);
+        let engine = nines::runner::run_chunk(model, 0..CHECK_TRIALS, &mut scratch, None);
         let (mut down, mut events) = (Mean::default(), Mean::default());
         let mut identical = 0;
         for i in 0..CHECK_TRIALS {
@@ -404,7 +404,8 @@ pub mod engine {
     //! is slower than `run_chunk`, that is why.
 
     use super::*;
-    use nines::engine::{Scratch, run_chunk, run_trial};
+    use nines::engine::{Scratch, run_trial};
+    use nines::runner::run_chunk;
 
     /// Benchmarks `run_chunk` (what `nines run` does per chunk) and the bare
     /// `run_trial` loop for both models.
@@ -433,7 +434,8 @@ pub mod scaling_components {
     //! k = n/2, over one component with `count = N`).
 
     use super::*;
-    use nines::engine::{Scratch, run_chunk};
+    use nines::engine::Scratch;
+    use nines::runner::run_chunk;
 
     /// A generated scenario of `n` units with the given MTTF.
     pub fn model(n: u64, mttf_hours: f64) -> Model {
@@ -469,7 +471,7 @@ pub mod scaling_components {
 }
 
 pub mod scaling_threads {
-    //! `engine::run` (chunks in parallel, merged in order) on 1 and 2 threads.
+    //! `runner::run` (chunks in parallel, merged in order) on 1 and 2 threads.
 
     use super::*;
 
@@ -487,7 +489,7 @@ pub mod scaling_threads {
             for threads in [1, 2] {
                 let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
                 g.bench_function(format!("{name}/{threads}"), |b| {
-                    b.iter(|| pool.install(|| nines::engine::run(&model, &|_| {})))
+                    b.iter(|| pool.install(|| nines::runner::run(&model, &|_| {})))
                 });
             }
         }

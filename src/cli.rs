@@ -1,17 +1,15 @@
 //! The command line: argument types (clap) and what each command does. Kept
 //! out of `main.rs` so the commands can be tested as library calls.
 
-use crate::engine::{self, TrialSummary};
 use crate::error::Error;
 use crate::output::write_atomic;
-use crate::progress::Progress;
+use crate::report::sweep::{self as sweep_report, Metric};
 use crate::report::timeline::{self, Timeline};
-use crate::report::{Report, Timing, VariantReport, check, csv, table};
-use crate::scenario::{self, Scenario};
-use crate::{plot, sweep};
+use crate::report::{check, csv, table};
+use crate::runner::{self, RunOptions};
+use crate::{plot, scenario, sweep};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// Failure simulator for cloud data architectures.
 #[derive(Debug, Parser)]
@@ -43,20 +41,56 @@ pub enum Command {
     },
 }
 
-/// Options of `nines run`.
+/// What the simulating commands share: how many trials, from which seed.
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// Scenario file (TOML).
-    pub file: PathBuf,
+pub struct SamplingArgs {
     /// Trials per variant (overrides simulation.trials).
     #[arg(long)]
     pub trials: Option<u64>,
     /// Seed (overrides simulation.seed).
     #[arg(long)]
     pub seed: Option<u64>,
+}
+
+/// How `run` and `sweep` execute: threads, variants, progress.
+#[derive(Debug, clap::Args)]
+pub struct ExecutionArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Run only these variants (repeatable).
+    #[arg(long = "variant", value_name = "NAME")]
+    pub variants: Vec<String>,
+    /// No progress bar, no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl ExecutionArgs {
+    /// The library's options for `file` with these and `sampling`.
+    fn options(&self, file: &Path, sampling: &SamplingArgs) -> RunOptions {
+        RunOptions {
+            file: file.to_owned(),
+            trials: sampling.trials,
+            seed: sampling.seed,
+            threads: self.threads,
+            variants: self.variants.clone(),
+            quiet: self.quiet,
+        }
+    }
+}
+
+/// Options of `nines run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub sampling: SamplingArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub execution: ExecutionArgs,
     /// Also write the report as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -69,12 +103,13 @@ pub struct RunArgs {
     /// Also draw the charts (PNG and SVG) into this folder.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
-    /// Run only these variants (repeatable).
-    #[arg(long = "variant", value_name = "NAME")]
-    pub variants: Vec<String>,
-    /// No progress bar, no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// The library's options for this command line.
+    pub fn options(&self) -> RunOptions {
+        self.execution.options(&self.file, &self.sampling)
+    }
 }
 
 /// Options of `nines timeline`.
@@ -88,12 +123,9 @@ pub struct TimelineArgs {
     /// Variant to show (default: the first).
     #[arg(long, value_name = "NAME")]
     pub variant: Option<String>,
-    /// Trials of the run the trial belongs to (overrides simulation.trials).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Seed (overrides simulation.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub sampling: SamplingArgs,
     /// Folder for the chart (timeline-VARIANT-trialK.png and .svg).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub plots: PathBuf,
@@ -116,28 +148,34 @@ pub struct SweepArgs {
     pub set: Vec<String>,
     /// Metrics to plot, comma-separated (default: downtime, slo and cost where known).
     #[arg(long = "metric", value_name = "METRIC", value_delimiter = ',')]
-    pub metrics: Vec<sweep::Metric>,
-    /// Trials per variant and value (overrides simulation.trials).
-    #[arg(long)]
-    pub trials: Option<u64>,
-    /// Seed (overrides simulation.seed).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Run only these variants (repeatable).
-    #[arg(long = "variant", value_name = "NAME")]
-    pub variants: Vec<String>,
+    pub metrics: Vec<Metric>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub sampling: SamplingArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub execution: ExecutionArgs,
     /// Folder for sweep-PATH.csv, .png and .svg.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub out: PathBuf,
     /// Also write every run as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// No progress bar, no notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+}
+
+impl clap::ValueEnum for Metric {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Metric::Downtime, Metric::Slo, Metric::Cost]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self {
+            Metric::Downtime => PossibleValue::new("downtime").help("Mean downtime per year with its 95% interval"),
+            Metric::Slo => PossibleValue::new("slo").help("Probability that a year meets the SLO"),
+            Metric::Cost => PossibleValue::new("cost").help("Monthly cost, when the scenario prices anything"),
+        })
+    }
 }
 
 /// Runs a parsed command line; the caller maps the error to an exit code.
@@ -154,13 +192,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Run(args) => run_command(&args),
         Command::Timeline(args) => timeline_command(&args),
-        Command::Sweep(args) => sweep::run(&args),
+        Command::Sweep(args) => sweep_command(&args),
     }
 }
 
 /// `nines run`: the table on stdout, then every file asked for.
 fn run_command(args: &RunArgs) -> Result<(), Error> {
-    let (s, report, trials) = simulate_keeping(args, args.trials_csv.is_some())?;
+    let (s, report, trials) = runner::simulate_keeping(&args.options(), args.trials_csv.is_some())?;
     print!("{}", table::render(&report));
     if let Some(path) = &args.json {
         write_atomic(path, report.to_json().as_bytes())?;
@@ -188,7 +226,7 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         let trial = timeline::first_trial_with_outage(&models).unwrap_or(0);
         let timelines: Vec<Timeline> = models.iter().map(|m| timeline::record(&s, m, trial)).collect();
         let files = plot::plot_run(&report, &timelines, dir)?;
-        if !args.quiet {
+        if !args.execution.quiet {
             eprintln!(
                 "wrote {} charts to {} as PNG and SVG (timelines show trial {trial})",
                 files.len() / 2,
@@ -201,11 +239,8 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
 
 /// `nines timeline`: one trial as text on stdout, and as a chart.
 fn timeline_command(args: &TimelineArgs) -> Result<(), Error> {
-    let s = load_with_overrides(&args.file, args.trials, args.seed)?;
-    let model = match &args.variant {
-        None => &s.variants[0],
-        Some(name) => s.variants.iter().find(|m| &m.variant == name).ok_or_else(|| unknown_variant(&s, name))?,
-    };
+    let s = runner::load_with_overrides(&args.file, args.sampling.trials, args.sampling.seed)?;
+    let model = runner::find_variant(&s, args.variant.as_deref())?;
     let trial = match args.trial {
         Some(k) if k >= model.trials => {
             return Err(Error::Usage(format!(
@@ -238,112 +273,25 @@ fn timeline_command(args: &TimelineArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn unknown_variant(s: &Scenario, want: &str) -> Error {
-    let known: Vec<&str> = s.variants.iter().map(|m| m.variant.as_str()).collect();
-    Error::Usage(format!("no variant {want:?} in {}: known: {}", s.path.display(), known.join(", ")))
-}
-
-/// Keeps only the variants named (all when `names` is empty).
-pub fn select_variants(s: &mut Scenario, names: &[String]) -> Result<(), Error> {
-    if names.is_empty() {
-        return Ok(());
+/// `nines sweep`: a table on stdout; CSV and chart in `--out`.
+fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
+    let report = sweep::simulate(&args.execution.options(&args.file, &args.sampling), &args.set)?;
+    print!("{}", sweep_report::render(&report));
+    let stem = format!("sweep-{}", plot::file_safe(&report.parameter));
+    let csv_path = args.out.join(format!("{stem}.csv"));
+    write_atomic(&csv_path, &csv::sweep(&report)?)?;
+    let metrics = sweep_report::default_metrics(&report, &args.metrics);
+    let mut files = vec![csv_path];
+    files.extend(plot::plot_sweep(&report, &metrics, &args.out, &stem)?);
+    if let Some(path) = &args.json {
+        let mut json = serde_json::to_string_pretty(&report).expect("sweeps serialise");
+        json.push('\n');
+        write_atomic(path, json.as_bytes())?;
+        files.push(path.clone());
     }
-    if let Some(want) = names.iter().find(|w| !s.variants.iter().any(|m| &&m.variant == w)) {
-        return Err(unknown_variant(s, want));
+    if !args.execution.quiet {
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        eprintln!("wrote {}", names.join(", "));
     }
-    s.variants.retain(|m| names.contains(&m.variant));
     Ok(())
-}
-
-/// A rayon pool of `threads` workers (default: all cores); returns it and
-/// its size.
-pub fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize), Error> {
-    let threads = match threads {
-        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
-    Ok((pool, threads))
-}
-
-/// Runs every variant of `s` on `pool`, advancing `progress` from
-/// `done_before`; with `keep`, also returns each variant's trials.
-pub fn run_variants(
-    s: &Scenario,
-    pool: &rayon::ThreadPool,
-    progress: &Progress,
-    done_before: u64,
-    keep: bool,
-) -> (Vec<VariantReport>, Vec<Vec<TrialSummary>>) {
-    let mut reports = Vec::new();
-    let mut kept = Vec::new();
-    let mut before = done_before;
-    for m in &s.variants {
-        progress.set_message(m.variant.clone());
-        let (stats, trials) =
-            pool.install(|| engine::run_keeping_trials(m, &|done| progress.set_position(before + done), keep));
-        before += m.trials;
-        reports.push(VariantReport::new(m, &stats));
-        kept.push(trials);
-    }
-    (reports, kept)
-}
-
-/// Wall time and speed of a run that began at `start`.
-pub fn timing(start: Instant, threads: usize, trials: u64, reports: &[VariantReport]) -> Timing {
-    let wall = start.elapsed().as_secs_f64();
-    let events: u64 = reports.iter().map(|r| r.events).sum();
-    Timing {
-        threads,
-        wall_seconds: wall,
-        trials_per_second: trials as f64 / wall,
-        events_per_second: events as f64 / wall,
-    }
-}
-
-/// Loads the scenario with the command line's overrides applied.
-pub fn load_with_overrides(file: &Path, trials: Option<u64>, seed: Option<u64>) -> Result<scenario::Scenario, Error> {
-    let text = scenario::read(file)?;
-    scenario::load_str(file, &text, &base_overrides(trials, seed)?)
-}
-
-/// `--trials` and `--seed` as scenario overrides.
-pub fn base_overrides(trials: Option<u64>, seed: Option<u64>) -> Result<Vec<(&'static str, toml::Value)>, Error> {
-    let mut overrides = Vec::new();
-    if let Some(t) = trials {
-        if t == 0 {
-            return Err(Error::Usage("--trials must be at least 1".into()));
-        }
-        overrides.push(("simulation.trials", toml::Value::Integer(i64::try_from(t).unwrap_or(i64::MAX))));
-    }
-    if let Some(s) = seed {
-        // TOML integers are signed; the seed's bits are what matter.
-        overrides.push(("simulation.seed", toml::Value::Integer(s as i64)));
-    }
-    Ok(overrides)
-}
-
-/// Runs every selected variant and builds the report.
-pub fn simulate(args: &RunArgs) -> Result<Report, Error> {
-    simulate_keeping(args, false).map(|r| r.1)
-}
-
-/// [`simulate`], also returning the scenario and, with `keep`, every
-/// variant's per-trial summaries in trial order.
-pub fn simulate_keeping(args: &RunArgs, keep: bool) -> Result<(Scenario, Report, Vec<Vec<TrialSummary>>), Error> {
-    let mut s = load_with_overrides(&args.file, args.trials, args.seed)?;
-    select_variants(&mut s, &args.variants)?;
-    let (pool, threads) = thread_pool(args.threads)?;
-    let total: u64 = s.variants.iter().map(|m| m.trials).sum();
-    let progress = Progress::new(total, !args.quiet);
-    let start = Instant::now();
-    let (reports, trials) = run_variants(&s, &pool, &progress, 0, keep);
-    progress.finish();
-    let timing = timing(start, threads, total, &reports);
-    let report = Report::new(&s, &args.file.display().to_string(), reports, timing);
-    Ok((s, report, trials))
 }

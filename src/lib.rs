@@ -6,9 +6,10 @@
 //! outages and their causes, with confidence intervals.
 //!
 //! The pipeline: [`scenario`] parses and validates into a [`model::Model`];
-//! [`engine`] simulates trials in parallel; [`stats`] accumulates them;
-//! [`report`] renders tables, JSON and CSV; [`plot`] draws charts from the
-//! same report data; [`sweep`] runs a scenario over values of a parameter.
+//! [`engine`] simulates one trial; [`runner`] runs trials in parallel and
+//! [`stats`] accumulates them; [`report`] renders tables, JSON and CSV;
+//! [`plot`] draws charts from the same report data; [`sweep`] runs a
+//! scenario over values of a parameter; [`cli`] is the command line.
 
 #![warn(missing_docs)]
 
@@ -24,6 +25,7 @@ pub mod progress;
 pub mod queue;
 pub mod report;
 pub mod rng;
+pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod sweep;

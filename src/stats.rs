@@ -1,11 +1,16 @@
 //! Streaming, mergeable statistics: what the trials of one variant add up to,
 //! in memory that does not grow with the number of trials.
 //!
-//! Accumulators are filled chunk by chunk and merged in chunk order, so the
+//! The engine reports each trial ([`TrialSummary`], the outages and
+//! incidents it tells an [`Observer`], the buckets' [`BucketTrial`]);
+//! [`VariantStats`] adds them up. Accumulators are filled chunk by chunk and
+//! merged in chunk order, so the
 //! floating-point sums (and hence every printed digit) are the same whatever
 //! the number of threads. Quantiles come from a DDSketch with a stated
 //! relative error; means and their confidence intervals are exact.
 
+use crate::engine::{BucketTrial, Incident, Observer, TrialSummary};
+use crate::model::Model;
 use serde::Serialize;
 use sketches_ddsketch::{Config, DDSketch};
 
@@ -190,6 +195,30 @@ impl BucketStats {
         BucketStats { credit_months: vec![0; tiers], ..Default::default() }
     }
 
+    /// Adds bucket `b`'s figures of one trial of `years` years.
+    pub fn record(&mut self, model: &Model, b: usize, t: &BucketTrial<'_>, years: f64) {
+        let bucket = &model.buckets[b];
+        let total = t.down_hours[b];
+        let own = t.own_hours[b];
+        self.downtime.add(total / years);
+        self.own.add(own / years);
+        self.infra.add((total - own).max(0.0) / years);
+        let mut credit_pct = 0.0;
+        for m in 0..t.months {
+            let uptime = 1.0 - t.month_down_hours[b * t.months + m] / crate::units::HOURS_PER_MONTH;
+            if let Some(i) = bucket.class.credit_tier(uptime) {
+                self.credit_months[i] += 1;
+                credit_pct += bucket.class.sla_credit_tiers.tiers[i][2];
+            }
+        }
+        self.months += t.months as u64;
+        self.credit_usd.add(credit_pct / 100.0 * bucket.monthly_usd() / years);
+        if t.lost[b] {
+            self.lost_trials += 1;
+        }
+        self.bytes_lost.add(if t.lost[b] { bucket.size_bytes / years } else { 0.0 });
+    }
+
     /// Adds another accumulator after this one.
     pub fn merge(&mut self, o: &BucketStats) {
         self.downtime.merge(&o.downtime);
@@ -240,7 +269,7 @@ pub struct DataStats {
 
 impl DataStats {
     /// Adds one incident.
-    pub fn record(&mut self, i: &crate::engine::Incident, rpo: Option<f64>, rto: Option<f64>) {
+    pub fn record(&mut self, i: &Incident, rpo: Option<f64>, rto: Option<f64>) {
         self.incidents += 1;
         if i.corruption {
             self.corruptions += 1;
@@ -264,7 +293,7 @@ impl DataStats {
     }
 
     /// Adds one trial's totals.
-    pub fn trial(&mut self, t: &crate::engine::TrialSummary, years: f64) {
+    pub fn trial(&mut self, t: &TrialSummary, years: f64) {
         self.per_year.add(f64::from(t.incidents) / years);
         self.lost_hours.add(t.data_lost_hours / years);
         self.lost_bytes.add(t.data_lost_bytes / years);
@@ -334,8 +363,8 @@ pub struct VariantStats {
 }
 
 impl VariantStats {
-    /// Empty statistics for a model with `causes` causes.
-    pub fn new(model: &crate::model::Model) -> Self {
+    /// Empty statistics for `model` (one slot per cause and bucket).
+    pub fn new(model: &Model) -> Self {
         let causes = model.causes.len();
         VariantStats {
             cause_hours: vec![0.0; causes],
@@ -344,6 +373,36 @@ impl VariantStats {
             rto: model.rto,
             rpo: model.rpo,
             ..Default::default()
+        }
+    }
+
+    /// Adds one trial of `model`: its summary and its buckets' figures
+    /// (its outages and incidents came in through [`Observer`]).
+    pub fn record_trial(&mut self, model: &Model, t: &TrialSummary, buckets: &BucketTrial<'_>) {
+        let years = model.horizon_years();
+        self.trials += 1;
+        self.events += t.events;
+        let annual = t.downtime / years;
+        self.downtime.add(annual);
+        self.downtime_q.add(annual);
+        self.outages.add(f64::from(t.outages) / years);
+        if !model.groups.is_empty() {
+            self.error_budget_minutes.add(t.error_budget * 60.0 / years);
+            self.spot_interruptions.add(f64::from(t.spot_interruptions) / years);
+        }
+        if !model.stores.is_empty() {
+            self.data.trial(t, years);
+        }
+        if t.outages == 0 {
+            self.no_outage += 1;
+        }
+        if let Some(slo) = model.slo {
+            if 1.0 - t.downtime / model.horizon >= slo {
+                self.slo_met += 1;
+            }
+        }
+        for (b, st) in self.buckets.iter_mut().enumerate() {
+            st.record(model, b, buckets, years);
         }
     }
 
@@ -371,6 +430,23 @@ impl VariantStats {
         }
         self.data.merge(&o.data);
         self.outages_within_rto += o.outages_within_rto;
+    }
+}
+
+impl Observer for VariantStats {
+    #[inline]
+    fn outage(&mut self, _start: f64, length: f64, cause: u32) {
+        self.outage_len.add(length);
+        self.outage_len_q.add(length);
+        self.cause_hours[cause as usize] += length;
+        self.cause_outages[cause as usize] += 1;
+        if self.rto.is_some_and(|rto| length <= rto) {
+            self.outages_within_rto += 1;
+        }
+    }
+
+    fn incident(&mut self, i: &Incident) {
+        self.data.record(i, self.rpo, self.rto);
     }
 }
 

@@ -10,29 +10,14 @@
 //! are applied, exactly like a line added to the file; a variant that sets
 //! the same field itself keeps its own value (nines warns).
 
-use crate::cli::{self, SweepArgs};
 use crate::error::Error;
-use crate::output::write_atomic;
 use crate::progress::Progress;
-use crate::report::table::{percent_avail, probability, sig};
-use crate::report::{Report, csv};
+use crate::report::Report;
+use crate::report::sweep::{SweepReport, SweepRun};
+use crate::runner::{self, RunOptions};
 use crate::scenario::{self, Scenario};
-use serde::Serialize;
-use std::fmt::Write;
 use std::time::Instant;
 use toml::{Table, Value};
-
-/// What a sweep chart shows, one panel each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Metric {
-    /// Mean downtime per year with its 95% interval.
-    Downtime,
-    /// Probability that a year meets the SLO, with its 95% interval.
-    Slo,
-    /// Monthly cost, when the scenario prices anything.
-    Cost,
-}
 
 /// One `--set`: a dotted path and the values to give it.
 #[derive(Clone, Debug, PartialEq)]
@@ -179,44 +164,6 @@ pub fn variants_overriding(doc: &Table, path: &str) -> Vec<String> {
         .collect()
 }
 
-/// One value of the swept parameter and what it gave.
-#[derive(Clone, Debug, Serialize)]
-pub struct SweepRun {
-    /// The value as given on the command line.
-    pub value: String,
-    /// Its position on a numeric axis: the number itself, or a duration in
-    /// hours; absent when the values are not all numbers (or all durations).
-    pub x: Option<f64>,
-    /// The run, all selected variants.
-    pub report: Report,
-}
-
-/// A whole sweep.
-#[derive(Clone, Debug, Serialize)]
-pub struct SweepReport {
-    /// Version of nines that produced it.
-    pub nines_version: String,
-    /// Scenario name.
-    pub scenario: String,
-    /// Scenario file as given on the command line.
-    pub scenario_file: String,
-    /// SHA-256 of the scenario file.
-    pub scenario_sha256: String,
-    /// Seed of every run.
-    pub seed: u64,
-    /// Trials per variant and value.
-    pub trials: u64,
-    /// The swept path.
-    pub parameter: String,
-    /// Unit of `x` (`hours` for durations), when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub x_unit: Option<String>,
-    /// Other `--set` overrides, applied to every run (`PATH=VALUE`).
-    pub fixed: Vec<String>,
-    /// One run per value, in the order given.
-    pub runs: Vec<SweepRun>,
-}
-
 /// Numeric positions of the values: numbers as they are, durations in
 /// hours; `None` unless every value is one kind or the other.
 pub fn axis_positions(values: &[(String, Value)]) -> (Vec<Option<f64>>, Option<String>) {
@@ -258,7 +205,7 @@ fn split_sets(sets: Vec<SetArg>) -> Result<(SetArg, Vec<SetArg>), Error> {
 /// Loads the scenario with one value of the sweep; a scenario error is the
 /// value's fault (the base was checked first), so it is told as one.
 fn load_value(
-    args: &SweepArgs,
+    args: &RunOptions,
     text: &str,
     overrides: &[(&str, Value)],
     set: &str,
@@ -266,7 +213,7 @@ fn load_value(
 ) -> Result<Scenario, Error> {
     match scenario::load_str(&args.file, text, overrides) {
         Ok(mut s) => {
-            cli::select_variants(&mut s, &args.variants)?;
+            runner::select_variants(&mut s, &args.variants)?;
             if args.variants.is_empty() {
                 s.variants.retain(|m| !deaf.contains(&m.variant));
             }
@@ -282,15 +229,16 @@ fn load_value(
     }
 }
 
-/// Runs a sweep and returns its report (nothing written).
-pub fn simulate(args: &SweepArgs) -> Result<SweepReport, Error> {
-    let base = cli::base_overrides(args.trials, args.seed)?;
+/// Runs a sweep of `set` (each `PATH=V1,V2,...`) and returns its report
+/// (nothing written).
+pub fn simulate(args: &RunOptions, set: &[String]) -> Result<SweepReport, Error> {
+    let base = runner::base_overrides(args.trials, args.seed)?;
     let text = scenario::read(&args.file)?;
     // The scenario itself must be sound before any value is blamed.
     let mut first = scenario::load_str(&args.file, &text, &base)?;
-    cli::select_variants(&mut first, &args.variants)?;
+    runner::select_variants(&mut first, &args.variants)?;
     let doc: Table = toml::from_str(&text).map_err(|e| Error::Usage(format!("{}: {e}", args.file.display())))?;
-    let sets = args.set.iter().map(|a| parse_set(a)).collect::<Result<Vec<_>, _>>()?;
+    let sets = set.iter().map(|a| parse_set(a)).collect::<Result<Vec<_>, _>>()?;
     for s in &sets {
         check_path(&doc, &s.path)?;
     }
@@ -328,7 +276,7 @@ pub fn simulate(args: &SweepArgs) -> Result<SweepReport, Error> {
         scenarios.push(load_value(args, &text, &overrides, &set, &deaf)?);
     }
 
-    let (pool, threads) = cli::thread_pool(args.threads)?;
+    let (pool, threads) = runner::thread_pool(args.threads)?;
     let total: u64 = scenarios.iter().flat_map(|s| &s.variants).map(|m| m.trials).sum();
     let progress = Progress::new(total, !args.quiet);
     let (xs, x_unit) = axis_positions(&swept.values);
@@ -337,10 +285,10 @@ pub fn simulate(args: &SweepArgs) -> Result<SweepReport, Error> {
     let mut done = 0;
     for ((s, (label, _)), x) in scenarios.iter().zip(&swept.values).zip(xs) {
         let start = Instant::now();
-        let (reports, _) = cli::run_variants(s, &pool, &progress, done, false);
+        let (reports, _) = runner::run_variants(s, &pool, &progress, done, false);
         done += s.variants.iter().map(|m| m.trials).sum::<u64>();
         let trials: u64 = s.variants.iter().map(|m| m.trials).sum();
-        let timing = cli::timing(start, threads, trials, &reports);
+        let timing = runner::timing(start, threads, trials, &reports);
         runs.push(SweepRun { value: label.clone(), x, report: Report::new(s, &file, reports, timing) });
     }
     progress.finish();
@@ -357,107 +305,6 @@ pub fn simulate(args: &SweepArgs) -> Result<SweepReport, Error> {
         fixed: fixed.iter().map(|f| format!("{}={}", f.path, f.values[0].0)).collect(),
         runs,
     })
-}
-
-/// The metrics to plot: those asked for, else downtime, the SLO when the
-/// scenario has one, and cost when it prices anything.
-pub fn default_metrics(s: &SweepReport, asked: &[Metric]) -> Vec<Metric> {
-    if !asked.is_empty() {
-        let mut m = asked.to_vec();
-        m.dedup();
-        return m;
-    }
-    let variants = || s.runs.iter().flat_map(|r| &r.report.variants);
-    let mut m = vec![Metric::Downtime];
-    if variants().any(|v| v.slo.is_some()) {
-        m.push(Metric::Slo);
-    }
-    if variants().any(|v| v.cost.is_some()) {
-        m.push(Metric::Cost);
-    }
-    m
-}
-
-/// `nines sweep`: a table on stdout; CSV and chart in `--out`.
-pub fn run(args: &SweepArgs) -> Result<(), Error> {
-    let report = simulate(args)?;
-    print!("{}", render(&report));
-    let stem = format!("sweep-{}", crate::plot::file_safe(&report.parameter));
-    let csv_path = args.out.join(format!("{stem}.csv"));
-    write_atomic(&csv_path, &csv::sweep(&report)?)?;
-    let metrics = default_metrics(&report, &args.metrics);
-    let mut files = vec![csv_path];
-    files.extend(crate::plot::plot_sweep(&report, &metrics, &args.out, &stem)?);
-    if let Some(path) = &args.json {
-        let mut json = serde_json::to_string_pretty(&report).expect("sweeps serialise");
-        json.push('\n');
-        write_atomic(path, json.as_bytes())?;
-        files.push(path.clone());
-    }
-    if !args.quiet {
-        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-        eprintln!("wrote {}", names.join(", "));
-    }
-    Ok(())
-}
-
-/// The sweep as an aligned table: one row per value and variant.
-pub fn render(s: &SweepReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "nines {} · {} ({}, sha256 {}…) · sweep {} · {} trials × {} value{} · seed {}",
-        s.nines_version,
-        s.scenario,
-        s.scenario_file,
-        &s.scenario_sha256[..s.scenario_sha256.len().min(12)],
-        s.parameter,
-        s.trials,
-        s.runs.len(),
-        if s.runs.len() == 1 { "" } else { "s" },
-        s.seed
-    );
-    if !s.fixed.is_empty() {
-        let _ = writeln!(out, "with {}", s.fixed.join(", "));
-    }
-    let slo = s.runs.iter().flat_map(|r| &r.report.variants).find_map(|v| v.slo.as_ref()).map(|x| x.target);
-    let priced = s.runs.iter().flat_map(|r| &r.report.variants).any(|v| v.cost.is_some());
-    let mut head = vec![s.parameter.clone(), "variant".into(), "downtime h/yr [95% CI]".into(), "availability".into()];
-    if let Some(t) = slo {
-        head.push(format!("years meeting SLO {}", percent_avail(t)));
-    }
-    if priced {
-        head.push("cost $/month".into());
-    }
-    let mut rows = vec![head];
-    for r in &s.runs {
-        for v in &r.report.variants {
-            let d = &v.downtime_hours;
-            let mut row = vec![
-                r.value.clone(),
-                v.name.clone(),
-                format!("{} [{}, {}]", sig(d.mean, 3), sig(d.ci95[0].max(0.0), 3), sig(d.ci95[1], 3)),
-                percent_avail(v.availability.mean),
-            ];
-            if slo.is_some() {
-                row.push(v.slo.as_ref().map_or("–".into(), |x| probability(&x.met_probability)));
-            }
-            if priced {
-                row.push(v.cost.as_ref().map_or("–".into(), |c| sig(c.monthly_usd, 4)));
-            }
-            rows.push(row);
-        }
-    }
-    let widths: Vec<usize> =
-        (0..rows[0].len()).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
-    for r in &rows {
-        let mut line = String::new();
-        for (cell, w) in r.iter().zip(&widths) {
-            let _ = write!(line, "{cell:w$}   ");
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
-    out
 }
 
 #[cfg(test)]

@@ -16,8 +16,9 @@
 //!   outside the bins they have; the number of growths is bounded whatever
 //!   the trials.
 
-use nines::engine::{Observer, Scratch, run_chunk, run_trial};
+use nines::engine::{Observer, Scratch, run_trial};
 use nines::model::Model;
+use nines::runner::run_chunk;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;

@@ -347,7 +347,7 @@ fn backups_in_a_bucket_share_its_fate() {
     let text = vault_scenario("one-zone-ia", r#"zone = "z1""#)
         .replace("[stores.db]", "[targets]\nrpo = \"2h\"\n\n[stores.db]");
     let s = nines::scenario::load_str(std::path::Path::new("inline.toml"), &text, &[]).unwrap();
-    let (stats, trials) = nines::engine::run_keeping_trials(&s.variants[0], &|_| {}, true);
+    let (stats, trials) = nines::runner::run_keeping_trials(&s.variants[0], &|_| {}, true);
     let k = trials.len() as f64;
     let counts: Vec<f64> = trials.iter().map(|t| f64::from(t.incidents_missed)).collect();
     let mean = counts.iter().sum::<f64>() / k;

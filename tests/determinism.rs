@@ -4,6 +4,7 @@
 
 use nines::engine::{self, Happening, Observer, Scratch};
 use nines::model::Model;
+use nines::runner;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -103,8 +104,8 @@ fn library_run_is_repeatable() {
     let m = &models[1];
     let mut m = m.clone();
     m.trials = 5000;
-    let a = engine::run(&m, &|_| {});
-    let b = engine::run(&m, &|_| {});
+    let a = runner::run(&m, &|_| {});
+    let b = runner::run(&m, &|_| {});
     assert_eq!(a.downtime.mean().to_bits(), b.downtime.mean().to_bits());
     assert_eq!(a.downtime.std_error().to_bits(), b.downtime.std_error().to_bits());
     assert_eq!(a.events, b.events);

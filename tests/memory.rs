@@ -42,7 +42,7 @@ fn two_of_three(trials: u64) -> Model {
 fn run(trials: u64) -> Option<u64> {
     let model = two_of_three(trials);
     let started = std::time::Instant::now();
-    let stats = nines::engine::run(&model, &|_| {});
+    let stats = nines::runner::run(&model, &|_| {});
     assert_eq!(stats.trials, trials);
     // The closed form 3a² − 2a³ with a = 1000/1010 gives 2.573 h a year.
     let mean = stats.downtime.mean();

@@ -140,7 +140,7 @@ fn run_writes_every_chart_and_export() {
         ],
     );
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/multi-az-web.toml");
-    let scenario = nines::cli::load_with_overrides(&file, Some(3000), None).unwrap();
+    let scenario = nines::runner::load_with_overrides(&file, Some(3000), None).unwrap();
     for (v, m) in variants.iter().zip(&scenario.variants) {
         let stem = format!("timeline-{v}");
         let (_, _, svg) = svg_info(&dir.join(format!("{stem}.svg")));

@@ -17,8 +17,8 @@
 //! every case.
 
 use approx::assert_relative_eq;
-use nines::engine;
 use nines::model::Model;
+use nines::runner;
 use nines::stats::{VariantStats, Z95};
 use std::path::Path;
 
@@ -31,7 +31,7 @@ fn run(toml: &str) -> (Model, VariantStats) {
     let scenario = nines::scenario::load_str(Path::new("inline.toml"), toml, &[])
         .unwrap_or_else(|e| panic!("scenario does not load: {e}"));
     let model = scenario.variants.into_iter().next().expect("one variant");
-    let stats = engine::run(&model, &|_| {});
+    let stats = runner::run(&model, &|_| {});
     assert_eq!(stats.trials, model.trials);
     (model, stats)
 }

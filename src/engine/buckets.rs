@@ -3,7 +3,6 @@
 //! region outages) and whether its data was destroyed.
 
 use crate::model::Model;
-use crate::stats::VariantStats;
 use crate::units::HOURS_PER_MONTH;
 
 /// Working memory for the buckets of one trial.
@@ -72,29 +71,30 @@ impl BucketScratch {
         }
     }
 
-    /// Adds this trial's figures to the accumulator.
-    pub fn record(&self, model: &Model, acc: &mut VariantStats, years: f64) {
-        for (b, bucket) in model.buckets.iter().enumerate() {
-            let st = &mut acc.buckets[b];
-            let total = self.down_total[b];
-            let own = self.own_total[b];
-            st.downtime.add(total / years);
-            st.own.add(own / years);
-            st.infra.add((total - own).max(0.0) / years);
-            let mut credit_pct = 0.0;
-            for m in 0..self.months {
-                let uptime = 1.0 - self.month_down[b * self.months + m] / HOURS_PER_MONTH;
-                if let Some(i) = bucket.class.credit_tier(uptime) {
-                    st.credit_months[i] += 1;
-                    credit_pct += bucket.class.sla_credit_tiers.tiers[i][2];
-                }
-            }
-            st.months += self.months as u64;
-            st.credit_usd.add(credit_pct / 100.0 * bucket.monthly_usd() / years);
-            if self.lost[b] {
-                st.lost_trials += 1;
-            }
-            st.bytes_lost.add(if self.lost[b] { bucket.size_bytes / years } else { 0.0 });
+    /// The figures of the trial just run.
+    pub fn trial(&self) -> BucketTrial<'_> {
+        BucketTrial {
+            down_hours: &self.down_total,
+            own_hours: &self.own_total,
+            month_down_hours: &self.month_down,
+            lost: &self.lost,
+            months: self.months,
         }
     }
+}
+
+/// One trial's figures for every bucket (in model order), as the engine
+/// left them: what [`crate::stats::BucketStats`] adds up.
+#[derive(Clone, Copy, Debug)]
+pub struct BucketTrial<'a> {
+    /// Hours each bucket was unavailable, all causes.
+    pub down_hours: &'a [f64],
+    /// Of which its storage class's own outages.
+    pub own_hours: &'a [f64],
+    /// Unavailable hours per bucket and whole month (`bucket * months + month`).
+    pub month_down_hours: &'a [f64],
+    /// Whether each bucket's data was destroyed.
+    pub lost: &'a [bool],
+    /// Whole months in the horizon.
+    pub months: usize,
 }

@@ -13,23 +13,25 @@
 //!   starts an outage, attributed to the event that caused it;
 //! - an outage still running at the horizon is cut there.
 //!
-//! Trials are grouped into fixed chunks whose results are merged in chunk
-//! order, so the output does not depend on the number of threads.
+//! The engine knows nothing of how results are aggregated: a trial reports
+//! its outages and incidents to an [`Observer`], returns a [`TrialSummary`],
+//! and leaves per-bucket figures readable through [`Scratch::bucket_trial`].
+//! [`crate::runner`] runs many trials in parallel; [`crate::stats`] adds
+//! them up.
 
 mod buckets;
 mod groups;
 mod standby;
 mod stores;
 
+pub use buckets::BucketTrial;
 pub use stores::{Incident, backup_outcome};
 
 use crate::model::{Model, NONE, OutageProcess, Role};
 use crate::queue::EventQueue;
 use crate::rng::{SimRng, TrialSeed, stream};
-use crate::stats::VariantStats;
 use buckets::BucketScratch;
 use rand::RngExt;
-use rayon::prelude::*;
 
 /// What can happen in a trial. Indices refer to the model's vectors.
 #[derive(Clone, Copy, Debug)]
@@ -132,6 +134,11 @@ impl Scratch {
         }
     }
 
+    /// The buckets' figures of the trial just run.
+    pub fn bucket_trial(&self) -> BucketTrial<'_> {
+        self.buckets.trial()
+    }
+
     /// True when launches (and control-plane failovers) can happen in
     /// region `r` ([`NONE`]: no region, nothing to impair).
     #[inline]
@@ -224,23 +231,6 @@ pub trait Observer {
     /// A data incident, once its recovery is known.
     #[inline]
     fn incident(&mut self, _incident: &Incident) {}
-}
-
-impl Observer for VariantStats {
-    #[inline]
-    fn outage(&mut self, _start: f64, length: f64, cause: u32) {
-        self.outage_len.add(length);
-        self.outage_len_q.add(length);
-        self.cause_hours[cause as usize] += length;
-        self.cause_outages[cause as usize] += 1;
-        if self.rto.is_some_and(|rto| length <= rto) {
-            self.outages_within_rto += 1;
-        }
-    }
-
-    fn incident(&mut self, i: &Incident) {
-        self.data.record(i, self.rpo, self.rto);
-    }
 }
 
 /// Runs trial `trial` of `model`, reporting outages to `obs`.
@@ -652,94 +642,4 @@ fn child_changed(model: &Model, s: &mut Scratch, g: u32, child_up: bool) {
             s.stack.push(g);
         }
     }
-}
-
-/// Trials per chunk. Fixed, so that chunk boundaries (and hence merge order
-/// and every printed digit) do not depend on the thread count.
-pub const CHUNK_TRIALS: u64 = 512;
-
-/// Chunks simulated between two merges: bounds memory whatever the trials.
-const CHUNKS_PER_BATCH: u64 = 64;
-
-/// Runs trials `range` of `model` into one accumulator; with `trials`,
-/// also keeps each trial's summary (for per-trial exports).
-pub fn run_chunk(
-    model: &Model,
-    range: std::ops::Range<u64>,
-    scratch: &mut Scratch,
-    mut trials: Option<&mut Vec<TrialSummary>>,
-) -> VariantStats {
-    let mut acc = VariantStats::new(model);
-    let years = model.horizon_years();
-    for trial in range {
-        let t = run_trial(model, trial, scratch, &mut acc);
-        acc.trials += 1;
-        acc.events += t.events;
-        let annual = t.downtime / years;
-        acc.downtime.add(annual);
-        acc.downtime_q.add(annual);
-        acc.outages.add(f64::from(t.outages) / years);
-        if !model.groups.is_empty() {
-            acc.error_budget_minutes.add(t.error_budget * 60.0 / years);
-            acc.spot_interruptions.add(f64::from(t.spot_interruptions) / years);
-        }
-        if !model.stores.is_empty() {
-            acc.data.trial(&t, years);
-        }
-        if t.outages == 0 {
-            acc.no_outage += 1;
-        }
-        if let Some(slo) = model.slo {
-            if 1.0 - t.downtime / model.horizon >= slo {
-                acc.slo_met += 1;
-            }
-        }
-        scratch.buckets.record(model, &mut acc, years);
-        if let Some(v) = trials.as_deref_mut() {
-            v.push(t);
-        }
-    }
-    acc
-}
-
-/// Runs all trials of `model` on the current rayon pool; `progress` is
-/// called with the number of trials done after each batch.
-pub fn run(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> VariantStats {
-    run_keeping_trials(model, progress, false).0
-}
-
-/// Like [`run`], and with `keep` also returns every trial's summary in
-/// trial order (memory grows with trials: for exports only).
-pub fn run_keeping_trials(
-    model: &Model,
-    progress: &(dyn Fn(u64) + Sync),
-    keep: bool,
-) -> (VariantStats, Vec<TrialSummary>) {
-    let chunks = model.trials.div_ceil(CHUNK_TRIALS);
-    let mut total = VariantStats::new(model);
-    let mut kept = Vec::new();
-    let mut first = 0;
-    while first < chunks {
-        let last = (first + CHUNKS_PER_BATCH).min(chunks);
-        let parts: Vec<(VariantStats, Vec<TrialSummary>)> = (first..last)
-            .into_par_iter()
-            .map_init(
-                || Scratch::new(model),
-                |scratch, c| {
-                    let start = c * CHUNK_TRIALS;
-                    let mut trials = Vec::new();
-                    let range = start..(start + CHUNK_TRIALS).min(model.trials);
-                    let stats = run_chunk(model, range, scratch, keep.then_some(&mut trials));
-                    (stats, trials)
-                },
-            )
-            .collect();
-        for (stats, trials) in parts {
-            total.merge(&stats);
-            kept.extend(trials);
-        }
-        progress(total.trials);
-        first = last;
-    }
-    (total, kept)
 }

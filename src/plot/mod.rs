@@ -32,8 +32,8 @@ pub use timeline::{TimelineChart, timeline_size};
 use crate::error::Error;
 use crate::output::write_atomic;
 use crate::report::Report;
+use crate::report::sweep::SweepReport;
 use crate::report::timeline::Timeline;
-use crate::sweep::SweepReport;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -179,7 +179,7 @@ pub fn plot_run(report: &Report, timelines: &[Timeline], dir: &Path) -> Result<V
 /// The chart of a sweep, as `DIR/STEM.png` and `.svg`.
 pub fn plot_sweep(
     sweep: &SweepReport,
-    metrics: &[crate::sweep::Metric],
+    metrics: &[crate::report::sweep::Metric],
     dir: &Path,
     stem: &str,
 ) -> Result<Vec<PathBuf>, Error> {

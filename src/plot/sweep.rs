@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::report::VariantReport;
-use crate::sweep::{Metric, SweepReport};
+use crate::report::sweep::{Metric, SweepReport};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
 /// The chart of a sweep.

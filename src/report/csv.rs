@@ -79,7 +79,7 @@ pub fn summary(r: &Report) -> Result<Vec<u8>, Error> {
 
 /// One row per (value, variant) of a sweep: the parameter, its value as
 /// given, then the summary columns.
-pub fn sweep(s: &crate::sweep::SweepReport) -> Result<Vec<u8>, Error> {
+pub fn sweep(s: &super::sweep::SweepReport) -> Result<Vec<u8>, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["parameter", "value"].into_iter().chain(COLUMNS.iter().map(|c| c.0))).map_err(fail)?;
     for run in &s.runs {

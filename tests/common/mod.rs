@@ -5,8 +5,8 @@
 
 #![allow(dead_code)] // Each test file uses its own subset.
 
-use nines::engine;
 use nines::report::VariantReport;
+use nines::runner;
 use nines::scenario::load_str;
 use std::path::Path;
 
@@ -30,7 +30,7 @@ pub fn run_trials(text: &str, trials: i64) -> Vec<VariantReport> {
 
 fn run_overriding(text: &str, overrides: &[(&str, toml::Value)]) -> Vec<VariantReport> {
     let s = load_str(Path::new("inline.toml"), text, overrides).unwrap_or_else(|e| panic!("{e}"));
-    s.variants.iter().map(|m| VariantReport::new(m, &engine::run(m, &|_| {}))).collect()
+    s.variants.iter().map(|m| VariantReport::new(m, &runner::run(m, &|_| {}))).collect()
 }
 
 /// |measured − exact| < 4 SE, the SE read off the reported 95% interval.
