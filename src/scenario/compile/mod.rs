@@ -1,0 +1,217 @@
+//! From raw scenario to compiled [`Model`]: every rule a scenario must obey
+//! is checked here, and each failure names the field it is about.
+//!
+//! One module per concept, each owning its rules and error messages:
+//! [`values`] (durations, rates, prices), [`dists`] (distributions),
+//! [`topology`] (regions, zones, outages), [`components`] and [`standby`],
+//! [`groups`] (with load balancers), [`buckets`], [`stores`] and
+//! [`structure`] (services). Each adds its parts to a [`Draft`]; [`compile`]
+//! runs them in order and links the result. A new concept is a new module
+//! and one line in [`compile`].
+
+mod buckets;
+mod components;
+mod dists;
+mod groups;
+mod standby;
+mod stores;
+mod structure;
+mod topology;
+mod values;
+
+use super::Invalid;
+use super::raw::RawScenario;
+use crate::dist::Dist;
+use crate::model::*;
+use crate::units::{HOURS_PER_MONTH, parse_percent};
+use indexmap::IndexMap;
+use values::*;
+
+/// The model under construction: each step adds its concept's parts, in
+/// scenario order, and indices into these vectors are final.
+#[derive(Default)]
+struct Draft {
+    dists: Vec<Dist>,
+    regions: Vec<Region>,
+    zones: Vec<Zone>,
+    components: Vec<Component>,
+    /// What each component entry is, for the cause breakdown.
+    kinds: Vec<CauseKind>,
+    units: Vec<Unit>,
+    cost: Vec<CostItem>,
+    standbys: Vec<StandbyPair>,
+    groups: Vec<Group>,
+    /// Each group's k-of-slots gate, in group order: the first gates.
+    group_gates: Vec<Gate>,
+    buckets: Vec<Bucket>,
+    stores: Vec<Store>,
+    /// Names that stand for one node in structures (groups, standby pairs).
+    single_node: IndexMap<String, Node>,
+}
+
+impl Draft {
+    /// Adds a component entry of `kind`.
+    fn push_component(&mut self, c: Component, kind: CauseKind) {
+        self.components.push(c);
+        self.kinds.push(kind);
+    }
+}
+
+/// Horizon, trials and the availability target.
+fn simulation(raw: &RawScenario) -> Res<(f64, u64, Option<f64>)> {
+    let horizon = positive_duration(&raw.simulation.horizon, &path(&["simulation", "horizon"]))?;
+    let trials = match u64::try_from(raw.simulation.trials) {
+        Ok(n) if n >= 1 => n,
+        _ => {
+            let got = raw.simulation.trials;
+            return invalid(path(&["simulation", "trials"]), format!("must be a whole number ≥ 1 (got {got})"));
+        }
+    };
+    let slo = match &raw.targets.slo {
+        None => None,
+        Some(text) => {
+            let at = path(&["targets", "slo"]);
+            let a = parse_percent(text).map_err(|m| Invalid { path: at.clone(), message: m })?;
+            if !(a > 0.0 && a < 1.0) {
+                return invalid(at, format!("must be between 0% and 100%, exclusive (got {text:?})"));
+            }
+            Some(a)
+        }
+    };
+    Ok((horizon, trials, slo))
+}
+
+/// `[costs]`: other monthly costs by name.
+fn other_costs(raw: &RawScenario, d: &mut Draft) -> Res<()> {
+    for (name, &usd) in &raw.costs {
+        let monthly_usd = price(Some(usd), &path(&["costs", name]))?;
+        d.cost.push(CostItem { name: name.clone(), monthly_usd });
+    }
+    Ok(())
+}
+
+/// RTO, RPO and the price of an hour of downtime.
+fn targets(raw: &RawScenario) -> Res<(Option<f64>, Option<f64>, Option<f64>)> {
+    let t = &raw.targets;
+    let rto = t.rto.as_deref().map(|t| positive_duration(t, &path(&["targets", "rto"]))).transpose()?;
+    let rpo = t.rpo.as_deref().map(|t| nonnegative_duration(t, &path(&["targets", "rpo"]))).transpose()?;
+    let per_hour =
+        t.downtime_cost_per_hour.map(|v| price(Some(v), &path(&["targets", "downtime_cost_per_hour"]))).transpose()?;
+    Ok((rto, rpo, per_hour))
+}
+
+/// Compiles one variant.
+pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<String>) -> Res<Model> {
+    let (horizon, trials, slo) = simulation(raw)?;
+    let mut d = Draft::default();
+    topology::regions(raw, &mut d)?;
+    components::require_any(raw)?;
+    components::components(raw, &mut d)?;
+    groups::groups(raw, &mut d)?;
+    buckets::buckets(raw, &mut d)?;
+    other_costs(raw, &mut d)?;
+    stores::stores(raw, &mut d)?;
+    let structure = structure::build(raw, &mut d)?;
+    let (rto, rpo, downtime_cost_per_hour) = targets(raw)?;
+    Ok(Model {
+        variant: variant.to_owned(),
+        description,
+        horizon,
+        months: (horizon / HOURS_PER_MONTH + 1e-9).floor() as u32,
+        trials,
+        seed: raw.simulation.seed,
+        slo,
+        rto,
+        rpo,
+        downtime_cost_per_hour,
+        ..link(d, structure)
+    })
+}
+
+/// The engine's indices: parents of units and gates, units by zone and
+/// region, groups by zone, causes, and the per-unit hot-path tables. The
+/// simulation settings are left empty for [`compile`] to fill.
+fn link(d: Draft, s: structure::Structure) -> Model {
+    let Draft { dists, regions, zones, components, kinds, units, cost, standbys, groups, buckets, stores, .. } = d;
+    let gates = s.gates;
+    let mut unit_parents = vec![Vec::new(); units.len()];
+    let mut gate_parents = vec![Vec::new(); gates.len()];
+    for (g, gate) in gates.iter().enumerate() {
+        for child in &gate.children {
+            match *child {
+                Node::Unit(u) => unit_parents[u as usize].push(g as u32),
+                Node::Gate(c) => gate_parents[c as usize].push(g as u32),
+            }
+        }
+    }
+    let mut zone_units = vec![Vec::new(); zones.len()];
+    let mut region_units = vec![Vec::new(); regions.len()];
+    for (u, unit) in units.iter().enumerate() {
+        if unit.zone != NONE {
+            zone_units[unit.zone as usize].push(u as u32);
+        }
+        if unit.region != NONE {
+            region_units[unit.region as usize].push(u as u32);
+        }
+    }
+    let causes = components
+        .iter()
+        .zip(kinds)
+        .map(|(c, kind)| Cause { kind, name: c.name.clone() })
+        .chain(zones.iter().map(|z| Cause { kind: CauseKind::Zone, name: z.name.clone() }))
+        .chain(regions.iter().map(|r| Cause { kind: CauseKind::Region, name: r.name.clone() }))
+        .collect();
+    let mut zone_group_lists = vec![Vec::new(); zones.len()];
+    for (g, group) in groups.iter().enumerate() {
+        for &z in &group.zones {
+            zone_group_lists[z as usize].push(g as u32);
+        }
+    }
+    let mut unit_bucket = vec![NONE; units.len()];
+    for (b, bucket) in buckets.iter().enumerate() {
+        unit_bucket[bucket.unit as usize] = b as u32;
+    }
+    let unit_plain = units.iter().zip(&unit_bucket).map(|(u, &b)| u.role == Role::Plain && b == NONE).collect();
+    let unit_life = units
+        .iter()
+        .map(|u| {
+            let c = &components[u.component as usize];
+            [c.failure, c.repair]
+        })
+        .collect();
+    Model {
+        variant: String::new(),
+        description: None,
+        service: s.root_name,
+        horizon: 0.0,
+        trials: 0,
+        seed: 0,
+        slo: None,
+        dists,
+        components,
+        units,
+        zones,
+        regions,
+        gate_k: gates.iter().map(|g| g.k).collect(),
+        gates,
+        root: s.root,
+        unit_parents: Csr::from_lists(&unit_parents),
+        gate_parents: Csr::from_lists(&gate_parents),
+        zone_units: Csr::from_lists(&zone_units),
+        region_units: Csr::from_lists(&region_units),
+        causes,
+        unit_plain,
+        unit_life,
+        unit_bucket,
+        buckets,
+        months: 0,
+        cost,
+        zone_groups: Csr::from_lists(&zone_group_lists),
+        groups,
+        standbys,
+        stores,
+        rto: None,
+        rpo: None,
+        downtime_cost_per_hour: None,
+    }
+}
