@@ -452,6 +452,12 @@ pub struct Model {
     pub seed: u64,
     /// Availability target, as a fraction (0.999).
     pub slo: Option<f64>,
+    /// Length of the window the SLO is judged over, hours (a year unless
+    /// the scenario says otherwise; provider SLAs are monthly).
+    pub slo_window: f64,
+    /// Whole SLO windows in a trial, consecutive from t = 0 (a trailing
+    /// partial window is not judged); 0 without an SLO.
+    pub slo_windows: u32,
     /// All distributions, referenced by index.
     pub dists: Vec<Dist>,
     /// Components as declared.
@@ -525,6 +531,14 @@ impl Model {
     #[inline]
     pub fn region_cause(&self, region: u32) -> u32 {
         (self.components.len() + self.zones.len()) as u32 + region
+    }
+
+    /// Whether an event at time `t` happens within the trial, which covers
+    /// the half-open interval [0, horizon): one at exactly the horizon does
+    /// not (it would open a zero-length outage).
+    #[inline]
+    pub fn within(&self, t: f64) -> bool {
+        t < self.horizon
     }
 
     /// Horizon in years (the unit of "per year" figures).

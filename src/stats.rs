@@ -146,13 +146,24 @@ pub struct Proportion {
     /// When observed equals trials: the one-sided 95% lower bound.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lower_bound95: Option<f64>,
+    /// For a share of events clustered in trials (incidents, outages,
+    /// windows): the number of independent observations the interval is
+    /// worth, from the cluster-robust variance (the trial is the unit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_trials: Option<f64>,
 }
 
 impl Proportion {
-    /// Estimates a probability with its interval.
+    /// Estimates a probability from independent trials, with its interval.
     pub fn new(observed: u64, trials: u64) -> Self {
-        let n = trials.max(1) as f64;
-        let p = observed as f64 / n;
+        Self::with_effective_n(observed, trials, trials.max(1) as f64)
+    }
+
+    /// `observed` of `trials` events whose interval is worth `n`
+    /// independent observations (Wilson score interval and rule-of-three
+    /// bounds at `n`).
+    fn with_effective_n(observed: u64, trials: u64, n: f64) -> Self {
+        let p = observed as f64 / trials.max(1) as f64;
         let z2 = Z95 * Z95;
         let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
         let half = Z95 / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
@@ -164,7 +175,85 @@ impl Proportion {
             ci95: [(centre - half).max(0.0), (centre + half).min(1.0)],
             upper_bound95: (observed == 0).then_some(bound),
             lower_bound95: (observed == trials && trials > 0).then_some(1.0 - bound),
+            effective_trials: None,
         }
+    }
+}
+
+/// A share of events (incidents, outages, SLO windows, months) that met a
+/// condition, with the trial as the unit of independence: the events of
+/// one trial share its backups, its zone outages and its state, so they
+/// are not independent. The estimate is the ratio Σhits / Σevents over
+/// trials; its variance is the cluster-robust (sandwich) one,
+/// Σ(hᵢ − R·nᵢ)² / (Σnᵢ)², from per-trial hits hᵢ and events nᵢ. The
+/// interval is Wilson's at the effective number of observations
+/// R(1 − R) / Var(R), which is the plain count when every trial has at
+/// most one event.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClusteredShare {
+    hits: u64,
+    events: u64,
+    /// Trials with at least one event.
+    clusters: u64,
+    /// Largest number of events in one trial.
+    largest: u64,
+    hh: u128,
+    he: u128,
+    ee: u128,
+}
+
+impl ClusteredShare {
+    /// Adds one trial's `hits` out of its `events`.
+    #[inline]
+    pub fn add_trial(&mut self, hits: u64, events: u64) {
+        if events == 0 {
+            return;
+        }
+        self.hits += hits;
+        self.events += events;
+        self.clusters += 1;
+        self.largest = self.largest.max(events);
+        let (h, e) = (u128::from(hits), u128::from(events));
+        self.hh += h * h;
+        self.he += h * e;
+        self.ee += e * e;
+    }
+
+    /// Adds another accumulator's trials (exact: integer sums).
+    pub fn merge(&mut self, o: &ClusteredShare) {
+        self.hits += o.hits;
+        self.events += o.events;
+        self.clusters += o.clusters;
+        self.largest = self.largest.max(o.largest);
+        self.hh += o.hh;
+        self.he += o.he;
+        self.ee += o.ee;
+    }
+
+    /// Events counted.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Cluster-robust variance of the ratio estimate (0 when it is 0 or 1).
+    pub fn variance(&self) -> f64 {
+        if self.events == 0 || self.hits == 0 || self.hits == self.events {
+            return 0.0;
+        }
+        let r = self.hits as f64 / self.events as f64;
+        let resid = self.hh as f64 - 2.0 * r * self.he as f64 + r * r * self.ee as f64;
+        resid.max(0.0) / (self.events as f64 * self.events as f64)
+    }
+
+    /// The share with its interval.
+    pub fn proportion(&self) -> Proportion {
+        if self.largest <= 1 {
+            return Proportion::new(self.hits, self.events);
+        }
+        let r = self.hits as f64 / self.events as f64;
+        let var = self.variance();
+        let n = if var > 0.0 { r * (1.0 - r) / var } else { self.clusters as f64 };
+        Proportion { effective_trials: Some(n), ..Proportion::with_effective_n(self.hits, self.events, n) }
     }
 }
 
@@ -179,8 +268,9 @@ pub struct BucketStats {
     pub infra: Moments,
     /// Simulated whole months.
     pub months: u64,
-    /// Months that earned each SLA credit tier (same order as the class's tiers).
-    pub credit_months: Vec<u64>,
+    /// Months that earned each SLA credit tier (same order as the class's
+    /// tiers), as shares of months with the trial as the unit.
+    pub credit_months: Vec<ClusteredShare>,
     /// SLA credit per trial, USD per year.
     pub credit_usd: Moments,
     /// Trials in which the bucket's data was destroyed.
@@ -192,7 +282,7 @@ pub struct BucketStats {
 impl BucketStats {
     /// Empty statistics for a class with `tiers` credit tiers.
     pub fn new(tiers: usize) -> Self {
-        BucketStats { credit_months: vec![0; tiers], ..Default::default() }
+        BucketStats { credit_months: vec![ClusteredShare::default(); tiers], ..Default::default() }
     }
 
     /// Adds bucket `b`'s figures of one trial of `years` years.
@@ -203,13 +293,13 @@ impl BucketStats {
         self.downtime.add(total / years);
         self.own.add(own / years);
         self.infra.add((total - own).max(0.0) / years);
-        let mut credit_pct = 0.0;
-        for m in 0..t.months {
-            let uptime = 1.0 - t.month_down_hours[b * t.months + m] / crate::units::HOURS_PER_MONTH;
-            if let Some(i) = bucket.class.credit_tier(uptime) {
-                self.credit_months[i] += 1;
-                credit_pct += bucket.class.sla_credit_tiers.tiers[i][2];
-            }
+        let months = &t.month_down_hours[b * t.months..(b + 1) * t.months];
+        let tier = |down: &f64| bucket.class.credit_tier(1.0 - down / crate::units::HOURS_PER_MONTH);
+        let credit_pct =
+            months.iter().filter_map(tier).fold(0.0, |sum, i| sum + bucket.class.sla_credit_tiers.tiers[i][2]);
+        for (i, share) in self.credit_months.iter_mut().enumerate() {
+            let n = months.iter().filter(|d| tier(d) == Some(i)).count();
+            share.add_trial(n as u64, t.months as u64);
         }
         self.months += t.months as u64;
         self.credit_usd.add(credit_pct / 100.0 * bucket.monthly_usd() / years);
@@ -226,12 +316,21 @@ impl BucketStats {
         self.infra.merge(&o.infra);
         self.months += o.months;
         for (a, b) in self.credit_months.iter_mut().zip(&o.credit_months) {
-            *a += b;
+            a.merge(b);
         }
         self.credit_usd.merge(&o.credit_usd);
         self.lost_trials += o.lost_trials;
         self.bytes_lost.merge(&o.bytes_lost);
     }
+}
+
+/// One trial's incidents, counted as they come.
+#[derive(Clone, Copy, Debug, Default)]
+struct IncidentCounts {
+    incidents: u64,
+    gone: u64,
+    rpo_met: u64,
+    rto_met: u64,
 }
 
 /// Data incidents: loss windows, recovery times, RPO and RTO.
@@ -242,7 +341,7 @@ pub struct DataStats {
     /// Of which logical corruptions.
     pub corruptions: u64,
     /// Incidents with no usable recovery point (data gone for good).
-    pub gone: u64,
+    pub gone: ClusteredShare,
     /// Data-loss window per incident with a recovery point, hours.
     pub window: Moments,
     /// Its quantiles.
@@ -254,9 +353,11 @@ pub struct DataStats {
     /// Writes rolled back per corruption (corruption to detection), hours.
     pub rolled_back: Moments,
     /// Incidents whose window was within the RPO.
-    pub rpo_met: u64,
+    pub rpo_met: ClusteredShare,
     /// Incidents whose recovery was within the RTO.
-    pub rto_met: u64,
+    pub rto_met: ClusteredShare,
+    /// This trial's counts so far (folded in by [`DataStats::trial`]).
+    current: IncidentCounts,
     /// Trials in which every incident met both RPO and RTO.
     pub years_all_met: u64,
     /// Incidents per trial, per year.
@@ -271,6 +372,7 @@ impl DataStats {
     /// Adds one incident.
     pub fn record(&mut self, i: &Incident, rpo: Option<f64>, rto: Option<f64>) {
         self.incidents += 1;
+        self.current.incidents += 1;
         if i.corruption {
             self.corruptions += 1;
             self.rolled_back.add(i.rolled_back);
@@ -280,20 +382,24 @@ impl DataStats {
                 self.window.add(w);
                 self.window_q.add(w);
                 if rpo.is_some_and(|r| w <= r) {
-                    self.rpo_met += 1;
+                    self.current.rpo_met += 1;
                 }
             }
-            None => self.gone += 1,
+            None => self.current.gone += 1,
         }
         self.recovery.add(i.recovery);
         self.recovery_q.add(i.recovery);
         if rto.is_some_and(|r| i.recovery <= r) {
-            self.rto_met += 1;
+            self.current.rto_met += 1;
         }
     }
 
     /// Adds one trial's totals.
     pub fn trial(&mut self, t: &TrialSummary, years: f64) {
+        let c = std::mem::take(&mut self.current);
+        self.gone.add_trial(c.gone, c.incidents);
+        self.rpo_met.add_trial(c.rpo_met, c.incidents);
+        self.rto_met.add_trial(c.rto_met, c.incidents);
         self.per_year.add(f64::from(t.incidents) / years);
         self.lost_hours.add(t.data_lost_hours / years);
         self.lost_bytes.add(t.data_lost_bytes / years);
@@ -306,14 +412,14 @@ impl DataStats {
     pub fn merge(&mut self, o: &DataStats) {
         self.incidents += o.incidents;
         self.corruptions += o.corruptions;
-        self.gone += o.gone;
+        self.gone.merge(&o.gone);
         self.window.merge(&o.window);
         self.window_q.merge(&o.window_q);
         self.recovery.merge(&o.recovery);
         self.recovery_q.merge(&o.recovery_q);
         self.rolled_back.merge(&o.rolled_back);
-        self.rpo_met += o.rpo_met;
-        self.rto_met += o.rto_met;
+        self.rpo_met.merge(&o.rpo_met);
+        self.rto_met.merge(&o.rto_met);
         self.years_all_met += o.years_all_met;
         self.per_year.merge(&o.per_year);
         self.lost_hours.merge(&o.lost_hours);
@@ -344,8 +450,8 @@ pub struct VariantStats {
     pub spot_interruptions: Moments,
     /// Trials without any outage.
     pub no_outage: u64,
-    /// Trials whose availability met the SLO.
-    pub slo_met: u64,
+    /// SLO windows that met the SLO, with the trial as the unit.
+    pub slo_met: ClusteredShare,
     /// Downtime hours per cause (summed over trials).
     pub cause_hours: Vec<f64>,
     /// Outages per cause (summed over trials).
@@ -354,8 +460,10 @@ pub struct VariantStats {
     pub buckets: Vec<BucketStats>,
     /// Data incidents over all stores.
     pub data: DataStats,
-    /// Service outages that ended within the RTO.
-    pub outages_within_rto: u64,
+    /// Service outages that ended within the RTO, with the trial as the unit.
+    pub outages_within_rto: ClusteredShare,
+    /// This trial's outages so far, and of them those within the RTO.
+    current_outages: (u64, u64),
     /// The model's RTO and RPO, hours (for classifying as we go).
     pub rto: Option<f64>,
     /// See `rto`.
@@ -396,10 +504,12 @@ impl VariantStats {
         if t.outages == 0 {
             self.no_outage += 1;
         }
-        if let Some(slo) = model.slo {
-            if 1.0 - t.downtime / model.horizon >= slo {
-                self.slo_met += 1;
-            }
+        if model.slo.is_some() {
+            self.slo_met.add_trial(u64::from(t.slo_windows_met), u64::from(t.slo_windows));
+        }
+        let (outages, within) = std::mem::take(&mut self.current_outages);
+        if self.rto.is_some() {
+            self.outages_within_rto.add_trial(within, outages);
         }
         for (b, st) in self.buckets.iter_mut().enumerate() {
             st.record(model, b, buckets, years);
@@ -418,7 +528,7 @@ impl VariantStats {
         self.error_budget_minutes.merge(&o.error_budget_minutes);
         self.spot_interruptions.merge(&o.spot_interruptions);
         self.no_outage += o.no_outage;
-        self.slo_met += o.slo_met;
+        self.slo_met.merge(&o.slo_met);
         for (a, b) in self.cause_hours.iter_mut().zip(&o.cause_hours) {
             *a += b;
         }
@@ -429,7 +539,7 @@ impl VariantStats {
             a.merge(b);
         }
         self.data.merge(&o.data);
-        self.outages_within_rto += o.outages_within_rto;
+        self.outages_within_rto.merge(&o.outages_within_rto);
     }
 }
 
@@ -440,8 +550,9 @@ impl Observer for VariantStats {
         self.outage_len_q.add(length);
         self.cause_hours[cause as usize] += length;
         self.cause_outages[cause as usize] += 1;
+        self.current_outages.0 += 1;
         if self.rto.is_some_and(|rto| length <= rto) {
-            self.outages_within_rto += 1;
+            self.current_outages.1 += 1;
         }
     }
 

@@ -19,36 +19,68 @@
 use approx::assert_relative_eq;
 use nines::model::Model;
 use nines::runner;
-use nines::stats::{VariantStats, Z95};
+use nines::stats::VariantStats;
 use std::path::Path;
 
 // ---------------------------------------------------------------- helpers --
 
 const HOURS_PER_YEAR: f64 = 8760.0;
 
+/// z of a two-sided 95% interval, written here rather than taken from the
+/// code under test.
+const Z_95: f64 = 1.959_963_984_540_054;
+
+/// A run's statistics, and its per-trial downtimes with the mean and
+/// standard error computed here from them.
+struct Measured {
+    stats: VariantStats,
+    mean: f64,
+    se: f64,
+}
+
+impl std::ops::Deref for Measured {
+    type Target = VariantStats;
+    fn deref(&self) -> &VariantStats {
+        &self.stats
+    }
+}
+
 /// Loads inline scenario text (first variant) and runs all its trials.
-fn run(toml: &str) -> (Model, VariantStats) {
+/// The mean and standard error the checks use are computed here from the
+/// per-trial downtimes (two-pass, s/√n), and the program's own mean,
+/// standard error and 95% interval must agree with them.
+fn run(toml: &str) -> (Model, Measured) {
     let scenario = nines::scenario::load_str(Path::new("inline.toml"), toml, &[])
         .unwrap_or_else(|e| panic!("scenario does not load: {e}"));
     let model = scenario.variants.into_iter().next().expect("one variant");
-    let stats = runner::run(&model, &|_| {});
+    let (stats, trials) = runner::run_keeping_trials(&model, &|_| {}, true);
     assert_eq!(stats.trials, model.trials);
-    (model, stats)
+    let years = model.horizon_years();
+    let xs: Vec<f64> = trials.iter().map(|t| t.downtime / years).collect();
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let se = if n > 1.0 { (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt() } else { 0.0 };
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-300);
+    assert!(close(stats.downtime.mean(), mean), "mean: program {} vs {mean}", stats.downtime.mean());
+    let program_se = stats.downtime.std_error();
+    assert!(close(program_se, se), "SE: program {program_se} vs {se}");
+    let ci = stats.downtime.ci95();
+    assert!(close(ci[0], mean - Z_95 * se) && close(ci[1], mean + Z_95 * se), "95% CI: program {ci:?}");
+    (model, Measured { stats, mean, se })
 }
 
 /// Compares the mean annual downtime with `exact` (hours per year): prints
 /// the figures for the record and asserts |mean − exact| < 4 SE.
-fn check_downtime(case: &str, stats: &VariantStats, exact: f64) {
-    let mean = stats.downtime.mean();
-    let se = stats.downtime.std_error();
+fn check_downtime(case: &str, m: &Measured, exact: f64) {
+    let (mean, se) = (m.mean, m.se);
     assert!(se > 0.0, "{case}: zero standard error, the test has no power");
     let z = (mean - exact) / se;
     println!(
         "{case}: exact {exact:.6} h/y, measured {mean:.6} h/y, 95% CI [{:.6}, {:.6}], SE {se:.6} ({:.3}% of exact), z = {z:+.3}, trials {}",
-        mean - Z95 * se,
-        mean + Z95 * se,
+        mean - Z_95 * se,
+        mean + Z_95 * se,
         100.0 * se / exact,
-        stats.trials,
+        m.trials,
     );
     assert!(z.abs() < 4.0, "{case}: measured {mean} h/y vs exact {exact} h/y is {z:.2} standard errors off (SE {se})");
 }
@@ -206,7 +238,7 @@ fn single_exponential_long_horizon_matches_steady_state() {
     let steady = HOURS_PER_YEAR * 10.0 / 1010.0;
     let transient = downtime_exp(1000.0, 10.0, m.horizon) / m.horizon_years();
     let bias = steady - transient;
-    assert!(bias.abs() < 0.05 * s.downtime.std_error(), "transient bias {bias} is not negligible");
+    assert!(bias.abs() < 0.05 * s.se, "transient bias {bias} is not negligible");
     check_downtime("1b single exp, 100 y vs steady state", &s, steady);
 }
 
@@ -370,7 +402,7 @@ fn weibull_lognormal_long_horizon_matches_renewal_reward() {
     println!(
         "3 Weibull/lognormal: E[R] = {er:.4} h, A = {a:.8}, steady {steady:.6} h/y, start-from-new correction {:.6} h/y = {:.3} SE",
         c / m.horizon_years(),
-        c / m.horizon_years() / s.downtime.std_error()
+        c / m.horizon_years() / s.se
     );
     check_downtime("3 Weibull(2)/lognormal, 100 y", &s, exact);
 }

@@ -45,16 +45,8 @@ impl BucketScratch {
     /// Adds the unavailability `[from, to)` of bucket `b`, split by month.
     pub fn add_down(&mut self, b: usize, from: f64, to: f64) {
         self.down_total[b] += to - from;
-        let mut t = from;
-        while t < to {
-            let m = (t / HOURS_PER_MONTH) as usize;
-            if m >= self.months {
-                break;
-            }
-            let end = to.min((m + 1) as f64 * HOURS_PER_MONTH);
-            self.month_down[b * self.months + m] += end - t;
-            t = end;
-        }
+        let months = &mut self.month_down[b * self.months..(b + 1) * self.months];
+        super::spread(from, to, HOURS_PER_MONTH, months);
     }
 
     /// Closes the intervals still open at the horizon.

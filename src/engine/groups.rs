@@ -139,13 +139,13 @@ fn schedule_life(model: &Model, s: &mut Scratch, g: u32, u: u32, t: f64) {
     let group = &model.groups[g as usize];
     let ttf = &model.dists[model.components[group.component as usize].failure as usize];
     let at = t + ttf.sample(&mut s.unit_rng[u as usize]);
-    if at <= model.horizon {
+    if model.within(at) {
         s.groups.fail_key[u as usize] = Some(s.queue.schedule(at, Event::SlotFail(u)));
     }
     if group.spot_rate > 0.0 {
         let e: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut s.groups.spot_rng[u as usize]);
         let at = t + e / group.spot_rate;
-        if at <= model.horizon {
+        if model.within(at) {
             s.groups.spot_key[u as usize] = Some(s.queue.schedule(at, Event::SpotNotice(u)));
         }
     }
@@ -199,7 +199,7 @@ pub(super) fn own_failure(model: &Model, s: &mut Scratch, u: u32, t: f64) {
     s.groups.failed[u as usize] = true;
     set_unit(model, s, u, true, t);
     let at = t + model.groups[g as usize].detection;
-    if at <= model.horizon {
+    if model.within(at) {
         s.queue.schedule(at, Event::Detect(u));
     }
 }
@@ -264,7 +264,7 @@ fn request_launch(model: &Model, s: &mut Scratch, g: u32, t: f64) {
     s.groups.zone_count[gi][zp] += 1;
     let rng = &mut s.groups.rng[gi];
     let ready = t + model.dists[group.launch as usize].sample(rng) + model.dists[group.warmup as usize].sample(rng);
-    if ready <= model.horizon {
+    if model.within(ready) {
         s.groups.launch_key[u as usize] = Some(s.queue.schedule(ready, Event::LaunchDone(u)));
     }
 }
@@ -308,7 +308,7 @@ pub(super) fn spot_notice(model: &Model, s: &mut Scratch, u: u32, t: f64) -> boo
     s.groups.active[gi] -= 1;
     s.groups.zone_count[gi][model.groups[gi].zone_pos(u)] -= 1;
     let end = t + model.groups[gi].spot_notice;
-    if end <= model.horizon {
+    if model.within(end) {
         s.groups.spot_key[ui] = Some(s.queue.schedule(end, Event::SpotEnd(u)));
     }
     request_launch(model, s, g, t);
@@ -332,7 +332,7 @@ pub(super) fn zone_changed(model: &Model, s: &mut Scratch, z: u32, t: f64) {
         let zp = group.zones.iter().position(|&x| x == z).expect("listed zone");
         if !healthy {
             let at = t + group.detection;
-            if at <= model.horizon {
+            if model.within(at) {
                 s.groups.zone_detect_key[gi][zp] = Some(s.queue.schedule(at, Event::ZoneDetect(g, zp as u32)));
             }
         } else {

@@ -102,6 +102,8 @@ pub struct Scratch {
     /// Per region: its control plane is impaired.
     control_impaired: Vec<bool>,
     control_rng: Vec<SimRng>,
+    /// Service downtime within each SLO window of the trial, hours.
+    window_down: Vec<f64>,
 }
 
 impl Scratch {
@@ -131,7 +133,13 @@ impl Scratch {
             zone_was_healthy: Vec::new(),
             control_impaired: vec![false; model.regions.len()],
             control_rng: vec![stream(0, 0, 0); model.regions.len()],
+            window_down: vec![0.0; model.slo_windows as usize],
         }
+    }
+
+    /// Adds the service outage `[from, to)` to the SLO windows it falls in.
+    fn add_window_down(&mut self, model: &Model, from: f64, to: f64) {
+        spread(from, to, model.slo_window, &mut self.window_down);
     }
 
     /// The buckets' figures of the trial just run.
@@ -153,6 +161,22 @@ impl Scratch {
     }
 }
 
+/// Adds the interval `[from, to)` to consecutive bins of `width` hours from
+/// t = 0 (SLO windows, months), each bin getting the part that falls in it;
+/// whatever lies past the last bin is dropped.
+fn spread(from: f64, to: f64, width: f64, bins: &mut [f64]) {
+    let mut i = (from / width) as usize;
+    let mut t = from;
+    while t < to && i < bins.len() {
+        let end = to.min((i + 1) as f64 * width);
+        if end > t {
+            bins[i] += end - t;
+            t = end;
+        }
+        i += 1;
+    }
+}
+
 /// What one trial produced, besides what it wrote into the accumulator.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct TrialSummary {
@@ -168,6 +192,10 @@ pub struct TrialSummary {
     pub error_budget: f64,
     /// Spot interruptions.
     pub spot_interruptions: u32,
+    /// SLO windows judged (whole windows within the horizon).
+    pub slo_windows: u32,
+    /// Of which met the SLO.
+    pub slo_windows_met: u32,
     /// Data incidents (losses and corruptions).
     pub incidents: u32,
     /// Incidents that missed the RPO or the RTO (or had no recovery point).
@@ -244,6 +272,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     s.buckets.reset();
     s.pending_happenings.clear();
     s.incidents.clear();
+    s.window_down.fill(0.0);
     s.trial = trial;
     for (g, gate) in model.gates.iter().enumerate() {
         s.gate_up_count[g] = gate.children.len() as u32;
@@ -254,7 +283,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
             let rng = &mut s.unit_rng[u];
             *rng = seed.stream(unit.stream);
             let t = model.dists[model.unit_life[u][0] as usize].sample(rng);
-            if t <= horizon {
+            if model.within(t) {
                 s.queue.schedule(t, Event::Fail(u as u32));
             }
         }
@@ -262,7 +291,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     for (z, zone) in model.zones.iter().enumerate() {
         if let Some(o) = &zone.outage {
             let first = first_outage(model, o, seed, zone.stream, &mut s.zone_rng[z], Some(&mut s.zone_destroy_rng[z]));
-            if first <= horizon {
+            if model.within(first) {
                 s.queue.schedule(first, Event::ZoneDown(z as u32));
             }
         }
@@ -271,7 +300,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
         if let Some(o) = &region.outage {
             let destroy = Some(&mut s.region_destroy_rng[r]);
             let first = first_outage(model, o, seed, region.stream, &mut s.region_rng[r], destroy);
-            if first <= horizon {
+            if model.within(first) {
                 s.queue.schedule(first, Event::RegionDown(r as u32));
             }
         }
@@ -280,7 +309,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     for (r, region) in model.regions.iter().enumerate() {
         if let Some(o) = &region.control_plane {
             let first = first_outage(model, o, seed, region.control_plane_stream, &mut s.control_rng[r], None);
-            if first <= horizon {
+            if model.within(first) {
                 s.queue.schedule(first, Event::ControlPlaneDown(r as u32));
             }
         }
@@ -338,6 +367,7 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
             summary.outages += 1;
         } else if !up && now_up {
             summary.downtime += t - down_since;
+            s.add_window_down(model, down_since, t);
             obs.outage(down_since, t - down_since, down_cause);
         }
         up = now_up;
@@ -347,7 +377,13 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     }
     if !up {
         summary.downtime += horizon - down_since;
+        s.add_window_down(model, down_since, horizon);
         obs.outage(down_since, horizon - down_since, down_cause);
+    }
+    if let Some(slo) = model.slo {
+        summary.slo_windows = model.slo_windows;
+        let met = s.window_down.iter().filter(|&&d| 1.0 - d / model.slo_window >= slo).count();
+        summary.slo_windows_met = met as u32;
     }
     s.buckets.close(horizon);
     for inc in &s.incidents {
@@ -397,7 +433,6 @@ fn handle(
     summary: &mut TrialSummary,
     obs: &mut impl Observer,
 ) -> u32 {
-    let horizon = model.horizon;
     match ev {
         Event::Fail(u) => {
             set_unit(model, s, u, true, t);
@@ -407,7 +442,7 @@ fn handle(
             }
             let ttr = &model.dists[model.unit_life[u as usize][1] as usize];
             let next = t + ttr.sample(&mut s.unit_rng[u as usize]);
-            if next <= horizon {
+            if model.within(next) {
                 s.queue.schedule(next, Event::Repair(u));
             }
             model.component_cause(u)
@@ -422,7 +457,7 @@ fn handle(
             }
             let ttf = &model.dists[model.unit_life[u as usize][0] as usize];
             let next = t + ttf.sample(&mut s.unit_rng[u as usize]);
-            if next <= horizon {
+            if model.within(next) {
                 s.queue.schedule(next, Event::Fail(u));
             }
             model.component_cause(u)
@@ -484,7 +519,7 @@ fn handle(
             let o = model.regions[r as usize].control_plane.as_ref().expect("scheduled only with a process");
             let d = if down { o.duration } else { o.between };
             let next = t + model.dists[d as usize].sample(&mut s.control_rng[r as usize]);
-            if next <= horizon {
+            if model.within(next) {
                 s.queue.schedule(next, if down { Event::ControlPlaneUp(r) } else { Event::ControlPlaneDown(r) });
             }
             model.region_cause(r)
@@ -567,7 +602,7 @@ fn area_changed(model: &Model, s: &mut Scratch, t: f64, area: Area, down: bool, 
         Area::Region(r) if down => Event::RegionUp(r),
         Area::Region(r) => Event::RegionDown(r),
     };
-    if t + d <= model.horizon {
+    if model.within(t + d) {
         s.queue.schedule(t + d, next);
     }
     if region == NONE { model.zone_cause(zone) } else { model.region_cause(region) }

@@ -104,7 +104,7 @@ fn start_failover(model: &Model, s: &mut Scratch, p: u32, t: f64) {
     let Some(&m) = pair.members.iter().find(|&&m| usable(m)) else { return };
     s.standby.target[pi] = m;
     let done = t + model.dists[pair.failover as usize].sample(&mut s.standby.rng[pi]);
-    if done <= model.horizon {
+    if model.within(done) {
         s.standby.key[pi] = Some(s.queue.schedule(done, Event::FailoverDone(p)));
     }
     s.pending_happenings.push((t, Happening::FailoverStarted(p)));

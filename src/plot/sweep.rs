@@ -105,6 +105,8 @@ impl Chart for SweepChart<'_> {
         let targets: Vec<f64> =
             s.runs.iter().flat_map(|r| &r.report.variants).filter_map(|v| v.slo.as_ref()).map(|x| x.target).collect();
         let slo = targets.first().copied().filter(|t| targets.iter().all(|u| u == t));
+        let s_windows =
+            s.runs.iter().flat_map(|r| &r.report.variants).find_map(|v| v.slo.as_ref()).map(|x| x.windows_name());
         for (panel, metric) in panels.iter().zip(metrics) {
             let lines: Vec<Vec<Point>> = names
                 .iter()
@@ -126,13 +128,16 @@ impl Chart for SweepChart<'_> {
                 .collect();
             let (caption, y_desc) = match metric {
                 Metric::Downtime => ("mean downtime (95% CI)".to_owned(), "hours per year"),
-                Metric::Slo => (
-                    slo.map_or_else(
-                        || "years meeting the SLO".to_owned(),
-                        |t| format!("years meeting the SLO {}", percent(t)),
-                    ),
-                    "share of years, %",
-                ),
+                Metric::Slo => {
+                    let windows = s_windows.clone().unwrap_or_else(|| "years".to_owned());
+                    (
+                        slo.map_or_else(
+                            || format!("{windows} meeting the SLO"),
+                            |t| format!("{windows} meeting the SLO {}", percent(t)),
+                        ),
+                        if windows == "years" { "share of years, %" } else { "share of windows, %" },
+                    )
+                }
                 Metric::Cost => ("monthly cost".to_owned(), "US$ per month"),
             };
             let top = lines.iter().flatten().map(|p| p.3).fold(0.0, f64::max);

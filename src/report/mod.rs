@@ -114,13 +114,32 @@ pub struct Availability {
     pub nines: Option<f64>,
 }
 
-/// The SLO and how often a year meets it.
+/// The SLO and how often a window meets it.
 #[derive(Clone, Debug, Serialize)]
 pub struct Slo {
     /// Target availability.
     pub target: f64,
-    /// Probability that a trial's availability met the target.
+    /// Length of the window it is judged over, hours (8760: a year).
+    pub window_hours: f64,
+    /// Whole windows judged, all trials (consecutive from t = 0; a trailing
+    /// partial window is not judged).
+    pub windows_judged: u64,
+    /// Probability that a window's availability met the target (the trial
+    /// is the unit of the interval: windows of one trial are not independent).
     pub met_probability: Proportion,
+}
+
+impl Slo {
+    /// What its windows are called: "years", "months", or "720h windows".
+    pub fn windows_name(&self) -> String {
+        if (self.window_hours - HOURS_PER_YEAR).abs() < 1e-9 {
+            "years".to_owned()
+        } else if (self.window_hours - crate::units::HOURS_PER_MONTH).abs() < 1e-9 {
+            "months".to_owned()
+        } else {
+            format!("{} windows", crate::units::format_duration(self.window_hours))
+        }
+    }
 }
 
 /// Outage counts.
@@ -446,11 +465,11 @@ fn bucket_report(model: &Model, b: usize, st: &crate::stats::BucketStats, trials
                 .tiers
                 .iter()
                 .zip(&st.credit_months)
-                .map(|(t, &n)| CreditTier {
+                .map(|(t, n)| CreditTier {
                     uptime_below_pct: t[0],
                     uptime_at_least_pct: t[1],
                     credit_pct: t[2],
-                    months: Proportion::new(n, st.months),
+                    months: n.proportion(),
                 })
                 .collect(),
             expected_credit_usd_per_year: (&st.credit_usd).into(),
@@ -531,7 +550,12 @@ impl VariantReport {
                 ci95: [1.0 - unavail(ci[1]), (1.0 - unavail(ci[0])).min(1.0)],
                 nines: (d.mean() > 0.0).then(|| -unavail(d.mean()).log10()),
             },
-            slo: model.slo.map(|target| Slo { target, met_probability: Proportion::new(s.slo_met, s.trials) }),
+            slo: model.slo.map(|target| Slo {
+                target,
+                window_hours: model.slo_window,
+                windows_judged: s.slo_met.events(),
+                met_probability: s.slo_met.proportion(),
+            }),
             outages_per_year: Rate { mean: s.outages.mean(), ci95: s.outages.ci95() },
             outage_length_hours: Lengths {
                 count: s.outage_len.count(),
@@ -550,14 +574,14 @@ impl VariantReport {
             causes,
             storage: s.buckets.iter().enumerate().map(|(b, st)| bucket_report(model, b, st, s.trials)).collect(),
             cost: cost_report(model, &s.downtime),
-            rpo: model.rpo.filter(|_| !model.stores.is_empty()).map(|rpo| RpoReport {
-                target_hours: rpo,
-                met_probability: Proportion::new(s.data.rpo_met, s.data.incidents),
-            }),
+            rpo: model
+                .rpo
+                .filter(|_| !model.stores.is_empty())
+                .map(|rpo| RpoReport { target_hours: rpo, met_probability: s.data.rpo_met.proportion() }),
             rto: model.rto.map(|rto| RtoReport {
                 target_hours: rto,
-                met_probability: (!model.stores.is_empty()).then(|| Proportion::new(s.data.rto_met, s.data.incidents)),
-                outages_within: Proportion::new(s.outages_within_rto, s.outage_len.count()),
+                met_probability: (!model.stores.is_empty()).then(|| s.data.rto_met.proportion()),
+                outages_within: s.outages_within_rto.proportion(),
             }),
             data_loss_window_hours: (!model.stores.is_empty()).then(|| Spread::new(&s.data.window, &s.data.window_q)),
             recovery_time_hours: (!model.stores.is_empty()).then(|| Spread::new(&s.data.recovery, &s.data.recovery_q)),
@@ -569,7 +593,7 @@ impl VariantReport {
                 incidents_per_year: (&s.data.per_year).into(),
                 incidents: s.data.incidents,
                 corruptions: s.data.corruptions,
-                no_recovery_point: Proportion::new(s.data.gone, s.data.incidents),
+                no_recovery_point: s.data.gone.proportion(),
                 years_all_met: Proportion::new(s.data.years_all_met, s.trials),
                 lost_hours_per_year: (&s.data.lost_hours).into(),
                 lost_bytes_per_year: (&s.data.lost_bytes).into(),

@@ -94,11 +94,11 @@ pub fn render(s: &SweepReport) -> String {
     if !s.fixed.is_empty() {
         let _ = writeln!(out, "with {}", s.fixed.join(", "));
     }
-    let slo = s.runs.iter().flat_map(|r| &r.report.variants).find_map(|v| v.slo.as_ref()).map(|x| x.target);
+    let slo = s.runs.iter().flat_map(|r| &r.report.variants).find_map(|v| v.slo.as_ref());
     let priced = s.runs.iter().flat_map(|r| &r.report.variants).any(|v| v.cost.is_some());
     let mut head = vec![s.parameter.clone(), "variant".into(), "downtime h/yr [95% CI]".into(), "availability".into()];
-    if let Some(t) = slo {
-        head.push(format!("years meeting SLO {}", percent_avail(t)));
+    if let Some(slo) = slo {
+        head.push(format!("{} meeting SLO {}", slo.windows_name(), percent_avail(slo.target)));
     }
     if priced {
         head.push("cost $/month".into());

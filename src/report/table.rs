@@ -93,8 +93,8 @@ pub fn render(r: &Report) -> String {
         }),
     ];
     if vs.iter().any(|v| v.slo.is_some()) {
-        let target = vs.iter().find_map(|v| v.slo.as_ref()).map(|s| s.target).unwrap_or(0.0);
-        rows.push(row(format!("years meeting SLO {}", percent_avail(target)), vs, |v| {
+        let slo = vs.iter().find_map(|v| v.slo.as_ref()).expect("some variant has one");
+        rows.push(row(format!("{} meeting SLO {}", slo.windows_name(), percent_avail(slo.target)), vs, |v| {
             v.slo.as_ref().map_or("–".into(), |s| probability(&s.met_probability))
         }));
     }

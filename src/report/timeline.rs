@@ -383,7 +383,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
                 format!("{what}; NO usable recovery point: the data is gone for good")
             }
         };
-        if noticed <= horizon {
+        if noticed < horizon {
             entries.push((after(noticed), Entry { time: noticed, service: false, text }));
         }
     }
@@ -405,7 +405,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
                 let (took, ok) = engine::backup_outcome(model, trial, b, k);
                 let end = start + took;
                 marks.push(BackupMark { start, end, ok });
-                if !ok && end <= horizon {
+                if !ok && end < horizon {
                     let text = format!(
                         "backup of {} started {} FAILED ({})",
                         st.name,

@@ -255,6 +255,8 @@ pub struct RawSimulation {
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     pub slo: Option<String>,
+    /// Window the SLO is judged over: "1y" (default), "month", "30d", ...
+    pub slo_window: Option<String>,
     /// Recovery time objective: longest acceptable outage of one incident.
     pub rto: Option<String>,
     /// Recovery point objective: most data, in time, one incident may lose.

@@ -23,7 +23,7 @@ use super::Invalid;
 use super::raw::RawScenario;
 use crate::dist::Dist;
 use crate::model::*;
-use crate::units::{HOURS_PER_MONTH, parse_percent};
+use crate::units::{HOURS_PER_MONTH, HOURS_PER_YEAR, parse_percent};
 use indexmap::IndexMap;
 use values::*;
 
@@ -58,7 +58,7 @@ impl Draft {
 }
 
 /// Horizon, trials and the availability target.
-fn simulation(raw: &RawScenario) -> Res<(f64, u64, Option<f64>)> {
+fn simulation(raw: &RawScenario) -> Res<(f64, u64, Option<f64>, f64)> {
     let horizon = positive_duration(&raw.simulation.horizon, &path(&["simulation", "horizon"]))?;
     let trials = match u64::try_from(raw.simulation.trials) {
         Ok(n) if n >= 1 => n,
@@ -78,7 +78,23 @@ fn simulation(raw: &RawScenario) -> Res<(f64, u64, Option<f64>)> {
             Some(a)
         }
     };
-    Ok((horizon, trials, slo))
+    let slo_window = match &raw.targets.slo_window {
+        None => HOURS_PER_YEAR,
+        Some(text) => {
+            let at = path(&["targets", "slo_window"]);
+            if slo.is_none() {
+                return invalid(at, "applies only with `slo`, the availability target it judges");
+            }
+            // A bare unit ("month", "year") means one of it.
+            let one = if text.trim().starts_with(|c: char| c.is_ascii_alphabetic()) {
+                format!("1{}", text.trim())
+            } else {
+                text.clone()
+            };
+            positive_duration(&one, &at)?
+        }
+    };
+    Ok((horizon, trials, slo, slo_window))
 }
 
 /// `[costs]`: other monthly costs by name.
@@ -102,7 +118,7 @@ fn targets(raw: &RawScenario) -> Res<(Option<f64>, Option<f64>, Option<f64>)> {
 
 /// Compiles one variant.
 pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<String>) -> Res<Model> {
-    let (horizon, trials, slo) = simulation(raw)?;
+    let (horizon, trials, slo, slo_window) = simulation(raw)?;
     let mut d = Draft::default();
     topology::regions(raw, &mut d)?;
     components::require_any(raw)?;
@@ -121,6 +137,8 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         trials,
         seed: raw.simulation.seed,
         slo,
+        slo_window,
+        slo_windows: if slo.is_some() { (horizon / slo_window + 1e-9).floor() as u32 } else { 0 },
         rto,
         rpo,
         downtime_cost_per_hour,
@@ -187,6 +205,8 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         trials: 0,
         seed: 0,
         slo: None,
+        slo_window: 0.0,
+        slo_windows: 0,
         dists,
         components,
         units,
