@@ -142,6 +142,8 @@ fixtures! {
     dependency_cycle => "14:27: services.backend.up_when.all[1]: dependency cycle: app → backend → app",
     self_cycle => "11:27: services.app.up_when.all[1]: dependency cycle: app → app",
     service_named_like_component => "13:1: services.web: \"web\" is both a component and a service: names must be unique",
+    repeated_member => "11:40: services.app.up_when.of[1]: \"web\" is listed twice (also at of[0]): list each member once (a component with count N already stands for its N replicas)",
+    repeated_member_nested => "14:49: services.app.up_when.all[1].any[2]: \"db\" is listed twice (also at any[0]): list each member once (a component with count N already stands for its N replicas)",
     several_roots => "10:2: services: several top-level services (app, other): set simulation.service to the one to report on",
 
     // Stores.
