@@ -59,15 +59,25 @@ pub enum Error {
     /// Anything else that went wrong while running.
     #[error("{0}")]
     Runtime(String),
+    /// Standard output was closed by its reader (`| head`): the command
+    /// stops, quietly and successfully, since nobody reads the rest.
+    #[error("standard output closed")]
+    ClosedOutput,
 }
 
 impl Error {
     /// Exit code: 2 for bad input (scenario or command line), 1 for failures
-    /// while running.
+    /// while running, 0 when the reader closed standard output.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Usage(_) => 2,
             Error::Io { .. } | Error::Runtime(_) => 1,
+            Error::ClosedOutput => 0,
         }
+    }
+
+    /// Whether the user should be told (not for a closed standard output).
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, Error::ClosedOutput)
     }
 }

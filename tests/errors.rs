@@ -100,6 +100,10 @@ fixtures! {
     horizon_negative => "2:11: simulation.horizon: must be a positive duration like \"4h\" (got \"-1y\")",
     trials_zero => "3:10: simulation.trials: must be a whole number ≥ 1 (got 0)",
     trials_negative => "3:10: simulation.trials: must be a whole number ≥ 1 (got -5)",
+    seed_too_large => "4:8: invalid TOML: integer out of range: TOML integers go from -9223372036854775808 to 9223372036854775807; write a larger seed as a string of digits (seed = \"18446744073709551615\") or give it with --seed",
+    seed_negative => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615 (got -1)",
+    seed_not_digits => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615, written as an integer or as a string of digits (got \"0x2a\")",
+    seed_not_whole => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615, written as an integer or, above 9223372036854775807, as a string of digits",
     unknown_root_service => "4:11: simulation.service: unknown service \"main\": known: app",
 
     // Durations, rates, percentages.

@@ -88,3 +88,94 @@ fn a_shared_service_prints_once() {
     assert!(text.lines().count() < 10 * n, "{} lines", text.lines().count());
     assert!(text.contains("s2: as above"), "{text}");
 }
+
+// ---------------------------------------------------------------------------
+// Standard output closed or full.
+
+/// Runs `args` with standard output the write end of a pipe whose read end
+/// is already closed: every write fails with EPIPE.
+fn with_closed_stdout(args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    nines().args(args).stdout(writer).stderr(Stdio::piped()).output().expect("nines runs")
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_and_successfully() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let long = dir.path().join("century.toml");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/two-of-three.toml"))
+        .expect("shipped scenario");
+    std::fs::write(&long, text.replace("horizon = \"8760h\"", "horizon = \"100y\"")).expect("write");
+    let plots = dir.path().to_str().expect("utf-8");
+    let long = long.to_str().expect("utf-8");
+    for args in [
+        &["check", "scenarios/two-of-three.toml"][..],
+        &["presets"],
+        &["run", "--quiet", "--trials", "500", "scenarios/two-of-three.toml"],
+        &["timeline", "--quiet", "--trials", "5", "--plots", plots, long],
+    ] {
+        let out = with_closed_stdout(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "nines {args:?}: exit code; stderr: {stderr}");
+        assert!(stderr.is_empty(), "nines {args:?}: should say nothing, said: {stderr}");
+    }
+}
+
+#[test]
+fn a_full_stdout_is_an_error_with_exit_1() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+    let out = nines().args(["check", "scenarios/two-of-three.toml"]).stdout(full).output().expect("nines runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(stderr.starts_with("error: standard output: No space left on device"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------
+// Seeds over the whole u64 range.
+
+fn json_of(args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let json = dir.path().join("r.json");
+    let mut all = args.to_vec();
+    all.extend(["--quiet", "--json", json.to_str().expect("utf-8")]);
+    let out = run(&all);
+    assert_eq!(out.status.code(), Some(0), "nines {all:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&std::fs::read_to_string(&json).expect("json written")).expect("json parses")
+}
+
+#[test]
+fn seeds_of_2_pow_63_and_above_work_from_the_command_line_and_the_file() {
+    for seed in [1u64 << 63, u64::MAX] {
+        let from_flag =
+            json_of(&["run", "scenarios/two-of-three.toml", "--trials", "300", "--seed", &seed.to_string()]);
+        assert_eq!(from_flag["seed"].as_u64(), Some(seed));
+        // The same seed written in the file as a string of digits.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("s.toml");
+        let text = std::fs::read_to_string("scenarios/two-of-three.toml")
+            .or_else(|_| {
+                std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/two-of-three.toml"))
+            })
+            .expect("shipped scenario");
+        std::fs::write(&file, text.replace("seed = 42", &format!("seed = \"{seed}\""))).expect("write");
+        let from_file = json_of(&["run", file.to_str().expect("utf-8"), "--trials", "300"]);
+        assert_eq!(from_file["seed"].as_u64(), Some(seed));
+        assert_eq!(from_flag["variants"], from_file["variants"], "seed {seed}: flag and file differ");
+    }
+    // And the seed matters: the two top seeds give different years.
+    let a = json_of(&["run", "scenarios/two-of-three.toml", "--trials", "300", "--seed", &(1u64 << 63).to_string()]);
+    let b = json_of(&["run", "scenarios/two-of-three.toml", "--trials", "300", "--seed", &u64::MAX.to_string()]);
+    assert_ne!(a["variants"][0]["downtime_hours"], b["variants"][0]["downtime_hours"]);
+}
+
+#[test]
+fn a_bad_seed_on_the_command_line_names_the_flag_not_the_file() {
+    for bad in ["18446744073709551616", "-1", "x"] {
+        let out = run(&["run", "--quiet", "scenarios/two-of-three.toml", "--seed", bad]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--seed {bad}: {stderr}");
+        assert!(stderr.contains("--seed") || stderr.contains("'-1'"), "--seed {bad}: {stderr}");
+        assert!(!stderr.contains("two-of-three.toml:"), "--seed {bad} blamed on the file: {stderr}");
+    }
+}

@@ -57,6 +57,22 @@ impl Draft {
     }
 }
 
+/// The seed: any u64, as an integer or (beyond what a TOML integer holds)
+/// as a string of digits.
+fn seed(raw: &RawScenario) -> Res<u64> {
+    use super::raw::RawSeed;
+    let at = path(&["simulation", "seed"]);
+    let range = "must be a whole number from 0 to 18446744073709551615";
+    match &raw.simulation.seed {
+        None => Ok(0),
+        Some(RawSeed::Integer(n)) => u64::try_from(*n).or_else(|_| invalid(at, format!("{range} (got {n})"))),
+        Some(RawSeed::Digits(text)) => match text.trim().parse::<u64>() {
+            Ok(n) if !text.trim().starts_with('+') => Ok(n),
+            _ => invalid(at, format!("{range}, written as an integer or as a string of digits (got {text:?})")),
+        },
+    }
+}
+
 /// Horizon, trials and the availability target.
 fn simulation(raw: &RawScenario) -> Res<(f64, u64, Option<f64>)> {
     let horizon = positive_duration(&raw.simulation.horizon, &path(&["simulation", "horizon"]))?;
@@ -103,6 +119,7 @@ fn targets(raw: &RawScenario) -> Res<(Option<f64>, Option<f64>, Option<f64>)> {
 /// Compiles one variant.
 pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<String>) -> Res<Model> {
     let (horizon, trials, slo) = simulation(raw)?;
+    let seed = seed(raw)?;
     let mut d = Draft::default();
     topology::regions(raw, &mut d)?;
     components::require_any(raw)?;
@@ -119,7 +136,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         horizon,
         months: (horizon / HOURS_PER_MONTH + 1e-9).floor() as u32,
         trials,
-        seed: raw.simulation.seed,
+        seed,
         slo,
         rto,
         rpo,
