@@ -180,6 +180,7 @@ impl clap::ValueEnum for Metric {
 
 /// Runs a parsed command line; the caller maps the error to an exit code.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    crate::output::remove_temporary_files_on_signals()?;
     match cli.command {
         Command::Check { file } => {
             let s = scenario::load(&file)?;

@@ -81,3 +81,23 @@ impl Error {
         matches!(self, Error::ClosedOutput)
     }
 }
+
+thread_local! {
+    /// Where in nines' source each scenario rule broken on this thread was
+    /// checked, in order (see [`rules_broken`]).
+    static RULES_BROKEN: std::cell::RefCell<Vec<&'static std::panic::Location<'static>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records that the rule checked at `site` was broken. Cheap, and only on
+/// the error path.
+pub(crate) fn note_rule_broken(site: &'static std::panic::Location<'static>) {
+    RULES_BROKEN.with(|r| r.borrow_mut().push(site));
+}
+
+/// The source locations (`file`, `line`) of the scenario rules broken on
+/// this thread since the last call, and forgets them. The test suite uses
+/// it to prove that every rule has a fixture that breaks it.
+pub fn rules_broken() -> Vec<(&'static str, u32)> {
+    RULES_BROKEN.with(|r| r.borrow_mut().drain(..).map(|l| (l.file(), l.line())).collect())
+}

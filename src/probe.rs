@@ -199,22 +199,29 @@ fn report(s: &Scenario, file: &str, limits: Limits, names: &[String]) -> Result<
     }
     let r = Report::new(s, file, reports, Timing::default());
     no_non_finite("table", &table::render(&r), names)?;
-    // serde_json writes a number that is not finite as null.
-    let json: serde_json::Value = serde_json::from_str(&r.to_json()).map_err(|e| Broken(format!("JSON: {e}")))?;
-    if let Some(at) = find_null(&json, "") {
-        return Err(Broken(format!("JSON has a null (a figure that was not finite) at {at}")));
+    if let Some(at) = non_finite_field(&r) {
+        return Err(Broken(format!("the report's {at} is not finite (JSON would show null)")));
     }
+    no_non_finite("JSON", &r.to_json(), names)?;
     let summary = csv::summary(&r).map_err(|e| Broken(format!("CSV: {e}")))?;
     no_non_finite("CSV", &String::from_utf8_lossy(&summary), names)
 }
 
-/// The path of the first null in `v`, if any.
-pub fn find_null(v: &serde_json::Value, at: &str) -> Option<String> {
-    match v {
-        serde_json::Value::Null => Some(at.to_owned()),
-        serde_json::Value::Array(a) => a.iter().enumerate().find_map(|(i, x)| find_null(x, &format!("{at}[{i}]"))),
-        serde_json::Value::Object(o) => o.iter().find_map(|(k, x)| find_null(x, &format!("{at}.{k}"))),
-        _ => None,
+/// The path of the first figure of `report` that is infinite or not a
+/// number. (JSON cannot tell: serde_json writes such a number as null, the
+/// same as a figure that does not apply; TOML keeps them apart.)
+pub fn non_finite_field(report: &Report) -> Option<String> {
+    fn walk(v: &toml::Value, at: &str) -> Option<String> {
+        match v {
+            toml::Value::Float(x) if !x.is_finite() => Some(at.to_owned()),
+            toml::Value::Array(a) => a.iter().enumerate().find_map(|(i, x)| walk(x, &format!("{at}[{i}]"))),
+            toml::Value::Table(t) => t.iter().find_map(|(k, x)| walk(x, &format!("{at}.{k}"))),
+            _ => None,
+        }
+    }
+    match toml::Value::try_from(report) {
+        Ok(v) => walk(&v, ""),
+        Err(e) => Some(format!("(not serialisable: {e})")),
     }
 }
 

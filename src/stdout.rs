@@ -14,8 +14,14 @@ use std::io::{self, Write};
 
 /// Writes `text` to standard output, whole, and flushes it.
 pub fn print(text: &str) -> Result<(), Error> {
+    print_bytes(text.as_bytes())
+}
+
+/// Writes `bytes` to standard output, whole, and flushes it (an output
+/// file named `/dev/stdout` goes here).
+pub fn print_bytes(bytes: &[u8]) -> Result<(), Error> {
     let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(error)
+    out.write_all(bytes).and_then(|()| out.flush()).map_err(error)
 }
 
 /// The error a failed write to standard output stands for.

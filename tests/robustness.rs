@@ -179,3 +179,202 @@ fn a_bad_seed_on_the_command_line_names_the_flag_not_the_file() {
         assert!(!stderr.contains("two-of-three.toml:"), "--seed {bad} blamed on the file: {stderr}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Figures stay finite, and probabilities read right.
+
+/// Table, CSV and JSON of a run: no `inf`, no `NaN`, no JSON null.
+fn assert_finite(r: &nines::report::Report, what: &str) {
+    let s_names: Vec<String> = Vec::new();
+    let table = nines::report::table::render(r);
+    nines::probe::no_non_finite(what, &table, &s_names).unwrap_or_else(|b| panic!("{}", b.0));
+    let csv = nines::report::csv::summary(r).expect("csv");
+    nines::probe::no_non_finite(what, &String::from_utf8_lossy(&csv), &s_names).unwrap_or_else(|b| panic!("{}", b.0));
+    nines::probe::no_non_finite(what, &r.to_json(), &s_names).unwrap_or_else(|b| panic!("{}", b.0));
+    assert_eq!(nines::probe::non_finite_field(r), None, "{what}: a figure is not finite (JSON null)");
+}
+
+/// Every probability cell in a table: none rounded to 100% with decimals
+/// (exactly 1 prints as "100%"), no bound above 100% or below 0%.
+fn assert_probabilities_read_right(table: &str, what: &str) {
+    for bad in ["> 100", "< 0%", "100.0", "[100", ", 100]"] {
+        assert!(!table.contains(bad), "{what}: the table shows {bad:?}:\n{table}");
+    }
+}
+
+#[test]
+fn shipped_scenarios_report_finite_figures_and_possible_probabilities() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("scenarios").map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    for file in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+        let opts =
+            nines::runner::RunOptions { file: file.clone(), trials: Some(3000), quiet: true, ..Default::default() };
+        let r = nines::runner::simulate(&opts).expect("shipped scenarios run");
+        assert_finite(&r, &file.display().to_string());
+        assert_probabilities_read_right(&nines::report::table::render(&r), &file.display().to_string());
+    }
+}
+
+/// Every price, cost and size at its largest allowed value, and a service
+/// down most of the time: every figure is still a finite number.
+#[test]
+fn the_largest_inputs_give_finite_figures() {
+    let text = r#"
+[simulation]
+horizon = "1y"
+trials = 600
+[targets]
+slo = "99.9%"
+rto = "1h"
+rpo = "1m"
+downtime_cost_per_hour = 1e12
+[costs]
+other = 1e12
+[components.web]
+count = 1000
+mttf = "1h"
+mttr = "1000000000000y"
+hourly_usd = 1e12
+monthly_usd = 1e12
+[buckets.b]
+class = "standard"
+size = "18EB"
+objects = 9223372036854775807
+region = "r"
+price_per_gb_month = 1e12
+[regions.r]
+zones = ["z"]
+[stores.db]
+size = "18EB"
+change_rate = "18EB/ms"
+zone = "z"
+loss = { rate = "100/y" }
+backups = [{ every = "1h", throughput = "1B/y", monthly_usd = 1e12 }]
+recovery = { restore_throughput = "1B/y" }
+monthly_usd = 1e12
+[services.app]
+up_when = { all = [{ at_least = 1, of = ["web"] }, "b", "db"] }
+"#;
+    let s = nines::scenario::load_str(Path::new("largest.toml"), text, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let m = &s.variants[0];
+    let stats = nines::runner::run(m, &|_| {});
+    let v = nines::report::VariantReport::new(m, &stats);
+    let r = nines::report::Report::new(&s, "largest.toml", vec![v], Default::default());
+    assert_finite(&r, "largest inputs");
+}
+
+#[test]
+fn a_price_that_would_overflow_is_refused() {
+    let out = run(&["check", "tests/fixtures/errors/price_too_large.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("price_too_large.toml:6:26: targets.downtime_cost_per_hour: is too large"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------
+// Output files: links, devices, FIFOs, interruptions.
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().expect("mkfifo runs").success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+fn is_fifo(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+}
+
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".nines-"))
+        .collect()
+}
+
+const QUICK: [&str; 4] = ["run", "--quiet", "--trials", "200"];
+
+#[test]
+fn a_symlink_is_written_through_and_stays_a_link() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, "old").expect("write");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("real.json", &link).expect("symlink");
+    let dangling = dir.path().join("dangling.csv");
+    std::os::unix::fs::symlink("sub/made.csv", &dangling).expect("symlink");
+    let mut args = QUICK.to_vec();
+    let (l, d) = (link.to_str().expect("utf-8"), dangling.to_str().expect("utf-8"));
+    args.extend(["scenarios/two-of-three.toml", "--json", l, "--csv", d]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::symlink_metadata(&link).expect("link").file_type().is_symlink(), "the link was replaced");
+    assert!(std::fs::read_to_string(&real).expect("target").contains("\"variants\""), "the target was not written");
+    assert!(std::fs::symlink_metadata(&dangling).expect("link").file_type().is_symlink());
+    assert!(std::fs::read_to_string(dir.path().join("sub/made.csv")).expect("made").starts_with("variant"));
+    assert!(temporaries(dir.path()).is_empty());
+}
+
+#[test]
+fn devices_and_fifos_are_written_directly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("report.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read the FIFO"))
+    };
+    let mut args = QUICK.to_vec();
+    args.extend(["scenarios/two-of-three.toml", "--json", fifo.to_str().expect("utf-8"), "--csv", "/dev/null"]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(reader.join().expect("reader").contains("\"variants\""), "the FIFO's reader got no JSON");
+    assert!(is_fifo(&fifo), "the FIFO was replaced");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata("/dev/null").expect("/dev/null").file_type().is_char_device(), "/dev/null replaced");
+    assert!(temporaries(dir.path()).is_empty());
+}
+
+#[test]
+fn dev_stdout_follows_the_report_on_standard_output() {
+    let mut args = QUICK.to_vec();
+    args.extend(["scenarios/two-of-three.toml", "--json", "/dev/stdout"]);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let table = text.find("downtime h/yr").expect("the table");
+    let json = text.find("\"variants\"").expect("the JSON");
+    assert!(table < json, "{text}");
+}
+
+/// `--plots DIR` draws every chart before replacing any. A FIFO standing
+/// where the second chart goes blocks nines after the first chart's
+/// temporary files are written; SIGINT then must remove them and leave the
+/// previous first chart as it was.
+#[test]
+fn an_interrupted_run_leaves_the_previous_charts_and_no_temporary_file() {
+    for signal in ["INT", "TERM"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = dir.path().join("downtime-distribution.png");
+        std::fs::write(&first, "previous chart").expect("write");
+        mkfifo(&dir.path().join("variants-compared.png"));
+        let mut args = QUICK.to_vec();
+        args.extend(["scenarios/two-of-three.toml", "--plots", dir.path().to_str().expect("utf-8")]);
+        let mut child = nines().args(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn");
+        let start = std::time::Instant::now();
+        while temporaries(dir.path()).len() < 2 {
+            assert!(start.elapsed().as_secs() < 120, "nines never staged its charts");
+            assert!(child.try_wait().expect("wait").is_none(), "nines ended before blocking on the FIFO");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let pid = child.id().to_string();
+        assert!(Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill").success());
+        let status = child.wait().expect("wait");
+        use std::os::unix::process::ExitStatusExt;
+        assert!(status.signal().is_some(), "SIG{signal}: nines should end as interrupted, got {status}");
+        assert_eq!(temporaries(dir.path()), Vec::<String>::new(), "SIG{signal}: temporary files left");
+        assert_eq!(std::fs::read_to_string(&first).expect("first chart"), "previous chart", "SIG{signal}");
+        assert!(!dir.path().join("downtime-by-cause.png").exists(), "SIG{signal}: a later chart was written");
+    }
+}

@@ -19,7 +19,6 @@ mod structure;
 mod topology;
 mod values;
 
-use super::Invalid;
 use super::raw::RawScenario;
 use crate::dist::Dist;
 use crate::model::*;
@@ -87,7 +86,7 @@ fn simulation(raw: &RawScenario) -> Res<(f64, u64, Option<f64>)> {
         None => None,
         Some(text) => {
             let at = path(&["targets", "slo"]);
-            let a = parse_percent(text).map_err(|m| Invalid { path: at.clone(), message: m })?;
+            let a = parse_percent(text).map_err(|m| rule(&at, m))?;
             if !(a > 0.0 && a < 1.0) {
                 return invalid(at, format!("must be between 0% and 100%, exclusive (got {text:?})"));
             }
