@@ -244,23 +244,21 @@ pub fn names(s: &Scenario, file: &str) -> Vec<String> {
         out.extend(m.cost.iter().map(|c| c.name.clone()));
         out.extend(m.causes.iter().map(|c| c.name.clone()));
     }
-    // Longest first, so a name containing another is removed whole.
-    out.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    out.sort();
     out.dedup();
     out.retain(|n| !n.is_empty());
     out
 }
 
-/// Fails when `text`, less the user's `names`, shows an infinite or
-/// not-a-number figure.
+/// Fails when `text` shows an infinite or not-a-number figure: a word
+/// `inf`, `infinity` or `NaN` that is not part of one of the user's
+/// `names` (a component may well be called "inf").
 pub fn no_non_finite(what: &str, text: &str, names: &[String]) -> Result<(), Broken> {
-    let mut text = text.to_owned();
-    for n in names {
-        text = text.replace(n.as_str(), " ");
-    }
-    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-')) {
-        let bare = word.trim_start_matches('-').to_ascii_lowercase();
-        if bare == "inf" || bare == "infinity" || bare == "nan" {
+    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '_')) {
+        let bare = word.trim_start_matches('-').trim_end_matches('.').to_ascii_lowercase();
+        if (bare == "inf" || bare == "infinity" || bare == "nan")
+            && !names.iter().any(|n| n.to_ascii_lowercase().contains(&bare))
+        {
             return Err(Broken(format!("{what} shows {word:?}:\n{text}")));
         }
     }

@@ -206,15 +206,24 @@ fn store(m: &Model, st: &Store, out: &mut String) {
             copies_name(m, l.destination, l.bucket)
         );
     }
+    // Without backups or logs nothing is ever restored (the throughput is
+    // left infinite): say so rather than print "inf".
+    let restore = if st.throughput.is_finite() && st.cross_region_throughput.is_finite() {
+        format!(
+            "restore {} + size at {}/h ({}/h across regions)",
+            d(st.restore_overhead),
+            crate::units::format_bytes(st.throughput),
+            crate::units::format_bytes(st.cross_region_throughput)
+        )
+    } else {
+        "no restore (no backups or logs)".to_owned()
+    };
     let _ = writeln!(
         out,
-        "      recovery: detection {}; decision {}; failover {}; restore {} + size at {}/h ({}/h across regions); validation {}",
+        "      recovery: detection {}; decision {}; failover {}; {restore}; validation {}",
         d(st.detection),
         d(st.decision),
         d(st.failover),
-        d(st.restore_overhead),
-        crate::units::format_bytes(st.throughput),
-        crate::units::format_bytes(st.cross_region_throughput),
         d(st.validation)
     );
 }
