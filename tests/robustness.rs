@@ -92,12 +92,24 @@ fn a_shared_service_prints_once() {
 // ---------------------------------------------------------------------------
 // Standard output closed or full.
 
-/// Runs `args` with standard output the write end of a pipe whose read end
-/// is already closed: every write fails with EPIPE.
-fn with_closed_stdout(args: &[&str]) -> Output {
-    let (reader, writer) = std::io::pipe().expect("pipe");
-    drop(reader);
-    nines().args(args).stdout(writer).stderr(Stdio::piped()).output().expect("nines runs")
+/// Runs `args` with standard output a pipe whose reader has already gone:
+/// `head -c 0` exits at once, and nines starts half a second later, so
+/// every write fails with EPIPE. Returns nines' exit code and stderr.
+fn with_closed_stdout(args: &[&str]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rc = dir.path().join("rc");
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script = format!(
+        "(sleep 0.5; '{}' {} 2>'{}/stderr'; echo $? > '{}') | head -c 0",
+        env!("CARGO_BIN_EXE_nines"),
+        quoted.join(" "),
+        dir.path().display(),
+        rc.display()
+    );
+    let status = Command::new("sh").arg("-c").arg(&script).current_dir(env!("CARGO_MANIFEST_DIR")).status();
+    assert!(status.expect("sh runs").success());
+    let code = std::fs::read_to_string(&rc).expect("exit code").trim().parse().ok();
+    (code, std::fs::read_to_string(dir.path().join("stderr")).unwrap_or_default())
 }
 
 #[test]
@@ -115,9 +127,8 @@ fn a_closed_stdout_ends_quietly_and_successfully() {
         &["run", "--quiet", "--trials", "500", "scenarios/two-of-three.toml"],
         &["timeline", "--quiet", "--trials", "5", "--plots", plots, long],
     ] {
-        let out = with_closed_stdout(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "nines {args:?}: exit code; stderr: {stderr}");
+        let (code, stderr) = with_closed_stdout(args);
+        assert_eq!(code, Some(0), "nines {args:?}: exit code; stderr: {stderr}");
         assert!(stderr.is_empty(), "nines {args:?}: should say nothing, said: {stderr}");
     }
 }
@@ -364,7 +375,10 @@ fn an_interrupted_run_leaves_the_previous_charts_and_no_temporary_file() {
         let mut child = nines().args(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("spawn");
         let start = std::time::Instant::now();
         while temporaries(dir.path()).len() < 2 {
-            assert!(start.elapsed().as_secs() < 120, "nines never staged its charts");
+            if start.elapsed().as_secs() > 120 {
+                let _ = child.kill(); // blocked on the FIFO
+                panic!("SIG{signal}: nines never staged the first chart");
+            }
             assert!(child.try_wait().expect("wait").is_none(), "nines ended before blocking on the FIFO");
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
