@@ -73,7 +73,12 @@ pub fn probability(p: &Proportion) -> String {
     if let Some(lb) = p.lower_bound95 {
         return format!("> {} ({} of {})", percent(lb, 4), p.trials, p.trials);
     }
-    format!("{} [{}, {}]", percent(p.estimate, 4), percent(p.ci95[0], 4), percent(p.ci95[1], 4))
+    // The interval's bounds without their % signs, as in "79.62% [79.36, 79.86]".
+    let bound = |x: f64| {
+        let text = percent(x, 4);
+        text.strip_suffix('%').map_or(text.clone(), str::to_owned)
+    };
+    format!("{} [{}, {}]", percent(p.estimate, 4), bound(p.ci95[0]), bound(p.ci95[1]))
 }
 
 fn mean_ci(mean: f64, ci: [f64; 2]) -> String {
