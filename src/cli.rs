@@ -7,7 +7,7 @@ use crate::report::sweep::{self as sweep_report, Metric};
 use crate::report::timeline::{self, Timeline};
 use crate::report::{check, csv, table};
 use crate::runner::{self, RunOptions};
-use crate::{plot, scenario, sweep};
+use crate::{plot, scenario, stdout, sweep};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -180,16 +180,13 @@ impl clap::ValueEnum for Metric {
 
 /// Runs a parsed command line; the caller maps the error to an exit code.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    crate::output::remove_temporary_files_on_signals()?;
     match cli.command {
         Command::Check { file } => {
             let s = scenario::load(&file)?;
-            print!("{}", check::render(&s, &file.display().to_string()));
-            Ok(())
+            stdout::print(&check::render(&s, &file.display().to_string()))
         }
-        Command::Presets { topic } => {
-            print!("{}", crate::presets::render(topic.as_deref()).map_err(Error::Usage)?);
-            Ok(())
-        }
+        Command::Presets { topic } => stdout::print(&crate::presets::render(topic.as_deref()).map_err(Error::Usage)?),
         Command::Run(args) => run_command(&args),
         Command::Timeline(args) => timeline_command(&args),
         Command::Sweep(args) => sweep_command(&args),
@@ -199,7 +196,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 /// `nines run`: the table on stdout, then every file asked for.
 fn run_command(args: &RunArgs) -> Result<(), Error> {
     let (s, report, trials) = runner::simulate_keeping(&args.options(), args.trials_csv.is_some())?;
-    print!("{}", table::render(&report));
+    stdout::print(&table::render(&report))?;
     if let Some(path) = &args.json {
         write_atomic(path, report.to_json().as_bytes())?;
     }
@@ -227,11 +224,11 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         let timelines: Vec<Timeline> = models.iter().map(|m| timeline::record(&s, m, trial)).collect();
         let files = plot::plot_run(&report, &timelines, dir)?;
         if !args.execution.quiet {
-            eprintln!(
+            stdout::note(format_args!(
                 "wrote {} charts to {} as PNG and SVG (timelines show trial {trial})",
                 files.len() / 2,
                 dir.display()
-            );
+            ));
         }
     }
     Ok(())
@@ -252,13 +249,13 @@ fn timeline_command(args: &TimelineArgs) -> Result<(), Error> {
         Some(k) => k,
         None => timeline::first_trial_with_outage(&[model]).unwrap_or_else(|| {
             if !args.quiet {
-                eprintln!("note: no trial of {} had a service outage; showing trial 0", model.variant);
+                stdout::note(format_args!("note: no trial of {} had a service outage; showing trial 0", model.variant));
             }
             0
         }),
     };
     let t = timeline::record(&s, model, trial);
-    print!("{}", timeline::render(&t));
+    stdout::print(&timeline::render(&t))?;
     if let Some(path) = &args.json {
         let mut json = serde_json::to_string_pretty(&t).expect("timelines serialise");
         json.push('\n');
@@ -268,7 +265,7 @@ fn timeline_command(args: &TimelineArgs) -> Result<(), Error> {
     let files = plot::save(&plot::TimelineChart { timeline: &t, stem }, &args.plots)?;
     if !args.quiet {
         let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-        eprintln!("wrote {}", names.join(", "));
+        stdout::note(format_args!("wrote {}", names.join(", ")));
     }
     Ok(())
 }
@@ -276,7 +273,7 @@ fn timeline_command(args: &TimelineArgs) -> Result<(), Error> {
 /// `nines sweep`: a table on stdout; CSV and chart in `--out`.
 fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     let report = sweep::simulate(&args.execution.options(&args.file, &args.sampling), &args.set)?;
-    print!("{}", sweep_report::render(&report));
+    stdout::print(&sweep_report::render(&report))?;
     let stem = format!("sweep-{}", plot::file_safe(&report.parameter));
     let csv_path = args.out.join(format!("{stem}.csv"));
     write_atomic(&csv_path, &csv::sweep(&report)?)?;
@@ -291,7 +288,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     }
     if !args.execution.quiet {
         let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-        eprintln!("wrote {}", names.join(", "));
+        stdout::note(format_args!("wrote {}", names.join(", ")));
     }
     Ok(())
 }

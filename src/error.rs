@@ -59,15 +59,45 @@ pub enum Error {
     /// Anything else that went wrong while running.
     #[error("{0}")]
     Runtime(String),
+    /// Standard output was closed by its reader (`| head`): the command
+    /// stops, quietly and successfully, since nobody reads the rest.
+    #[error("standard output closed")]
+    ClosedOutput,
 }
 
 impl Error {
     /// Exit code: 2 for bad input (scenario or command line), 1 for failures
-    /// while running.
+    /// while running, 0 when the reader closed standard output.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Usage(_) => 2,
             Error::Io { .. } | Error::Runtime(_) => 1,
+            Error::ClosedOutput => 0,
         }
     }
+
+    /// Whether the user should be told (not for a closed standard output).
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, Error::ClosedOutput)
+    }
+}
+
+thread_local! {
+    /// Where in nines' source each scenario rule broken on this thread was
+    /// checked, in order (see [`rules_broken`]).
+    static RULES_BROKEN: std::cell::RefCell<Vec<&'static std::panic::Location<'static>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records that the rule checked at `site` was broken. Cheap, and only on
+/// the error path.
+pub(crate) fn note_rule_broken(site: &'static std::panic::Location<'static>) {
+    RULES_BROKEN.with(|r| r.borrow_mut().push(site));
+}
+
+/// The source locations (`file`, `line`) of the scenario rules broken on
+/// this thread since the last call, and forgets them. The test suite uses
+/// it to prove that every rule has a fixture that breaks it.
+pub fn rules_broken() -> Vec<(&'static str, u32)> {
+    RULES_BROKEN.with(|r| r.borrow_mut().drain(..).map(|l| (l.file(), l.line())).collect())
 }

@@ -21,6 +21,7 @@ pub mod model;
 pub mod output;
 pub mod plot;
 pub mod presets;
+pub mod probe;
 pub mod progress;
 pub mod queue;
 pub mod report;
@@ -28,6 +29,7 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod stats;
+pub mod stdout;
 pub mod sweep;
 pub mod units;
 

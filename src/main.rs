@@ -1,5 +1,6 @@
 //! The `nines` command: parse arguments, call the library, map errors to
-//! exit codes (2 for bad input, 1 for failures while running).
+//! exit codes (2 for bad input, 1 for failures while running, 0 and no
+//! message when the reader closed standard output).
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -9,7 +10,9 @@ fn main() -> ExitCode {
     match nines::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            if !e.is_quiet() {
+                nines::stdout::note(format_args!("error: {e}"));
+            }
             ExitCode::from(e.exit_code())
         }
     }

@@ -195,8 +195,8 @@ pub fn base_overrides(trials: Option<u64>, seed: Option<u64>) -> Result<Vec<(&'s
         overrides.push(("simulation.trials", toml::Value::Integer(i64::try_from(t).unwrap_or(i64::MAX))));
     }
     if let Some(s) = seed {
-        // TOML integers are signed; the seed's bits are what matter.
-        overrides.push(("simulation.seed", toml::Value::Integer(s as i64)));
+        // As digits: a TOML integer stops at 2^63 - 1, and this value is valid.
+        overrides.push(("simulation.seed", toml::Value::String(s.to_string())));
     }
     Ok(overrides)
 }

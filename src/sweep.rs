@@ -16,6 +16,7 @@ use crate::report::Report;
 use crate::report::sweep::{SweepReport, SweepRun};
 use crate::runner::{self, RunOptions};
 use crate::scenario::{self, Scenario};
+use crate::stdout;
 use std::time::Instant;
 use toml::{Table, Value};
 
@@ -257,9 +258,12 @@ pub fn simulate(args: &RunOptions, set: &[String]) -> Result<SweepReport, Error>
     if !args.quiet {
         for v in &deaf {
             if named(v) {
-                eprintln!("warning: variant {v:?} sets {} itself: the sweep does not change it", swept.path);
+                stdout::note(format_args!(
+                    "warning: variant {v:?} sets {} itself: the sweep does not change it",
+                    swept.path
+                ));
             } else if first.variants.iter().any(|m| &m.variant == v) {
-                eprintln!("note: variant {v:?} sets {} itself: left out of the sweep", swept.path);
+                stdout::note(format_args!("note: variant {v:?} sets {} itself: left out of the sweep", swept.path));
             }
         }
     }

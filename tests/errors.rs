@@ -100,18 +100,25 @@ fixtures! {
     horizon_negative => "2:11: simulation.horizon: must be a positive duration like \"4h\" (got \"-1y\")",
     trials_zero => "3:10: simulation.trials: must be a whole number ≥ 1 (got 0)",
     trials_negative => "3:10: simulation.trials: must be a whole number ≥ 1 (got -5)",
+    seed_too_large => "4:8: invalid TOML: integer out of range: TOML integers go from -9223372036854775808 to 9223372036854775807; write a larger seed as a string of digits (seed = \"18446744073709551615\") or give it with --seed",
+    seed_negative => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615 (got -1)",
+    seed_not_digits => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615, written as an integer or as a string of digits (got \"0x2a\")",
+    seed_not_whole => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615, written as an integer or, above 9223372036854775807, as a string of digits",
     unknown_root_service => "4:11: simulation.service: unknown service \"main\": known: app",
 
     // Durations, rates, percentages.
     negative_duration => "8:8: components.web.mttr: must be a positive duration like \"4h\" (got \"-3h\")",
     zero_duration => "8:8: components.web.mttr: must be a positive duration like \"4h\" (got \"0h\")",
     nan_duration => "7:8: components.web.mttf: expected a duration like \"90s\", \"15m\", \"4h\", \"2.5d\", \"2w\" or \"1y\" (units: ms s m h d w mo y) (got \"NaNh\")",
-    duration_too_long => "7:8: components.web.mttf: is too long to simulate (got \"1e308y\")",
+    duration_too_long => "7:8: components.web.mttf: is too long to simulate (got \"1e308y\"): at most 1e12y",
     duration_without_unit => "8:8: components.web.mttr: \"10\" has no unit: expected a duration like \"90s\", \"15m\", \"4h\", \"2.5d\", \"2w\" or \"1y\" (units: ms s m h d w mo y)",
     unknown_time_unit => "8:8: components.web.mttr: unknown time unit \"parsecs\" in \"10 parsecs\": expected a duration like \"90s\", \"15m\", \"4h\", \"2.5d\", \"2w\" or \"1y\" (units: ms s m h d w mo y)",
     zone_outage_bad_rate => "7:24: regions.r1.zone_outage.rate: must be a positive rate like \"0.2/y\" (got \"0/y\")",
     rate_too_large => "7:24: regions.r1.zone_outage.rate: is too large to simulate (got \"1e308/1ms\")",
+    price_too_large => "6:26: targets.downtime_cost_per_hour: is too large: at most 1e12 USD, so that every total stays a finite number (got 1e308)",
     slo_over_100 => "6:7: targets.slo: must be between 0% and 100%, exclusive (got \"100.5%\")",
+    slo_window_without_slo => "6:14: targets.slo_window: applies only with `slo`, the availability target it judges",
+    slo_window_negative => "7:14: targets.slo_window: must be a positive duration like \"4h\" (got \"-30d\")",
     slo_not_percent => "6:7: targets.slo: expected a percentage like \"99.95%\" (got \"99.9\")",
 
     // Components and distributions.
@@ -142,6 +149,8 @@ fixtures! {
     dependency_cycle => "14:27: services.backend.up_when.all[1]: dependency cycle: app → backend → app",
     self_cycle => "11:27: services.app.up_when.all[1]: dependency cycle: app → app",
     service_named_like_component => "13:1: services.web: \"web\" is both a component and a service: names must be unique",
+    repeated_member => "11:40: services.app.up_when.of[1]: \"web\" is listed twice (also at of[0]): list each member once (a component with count N already stands for its N replicas)",
+    repeated_member_nested => "14:49: services.app.up_when.all[1].any[2]: \"db\" is listed twice (also at any[0]): list each member once (a component with count N already stands for its N replicas)",
     several_roots => "10:2: services: several top-level services (app, other): set simulation.service to the one to report on",
 
     // Stores.
@@ -149,6 +158,66 @@ fixtures! {
     backup_bad_daily_time => "12:19: stores.db.backups[0].at: expected a time of day like \"02:30\" (got \"25:00\")",
     backup_without_schedule => "12:12: stores.db.backups[0]: a backup needs `every` (an interval, \"24h\") or `at` (a daily time, \"02:30\")",
     backup_unknown_destination => "12:43: stores.db.backups[0].destination: unknown zone, region or bucket \"vault\": known: z1, z2, r1",
+
+    // Every other rule of the compile stage and the loader, one fixture
+    // each (`every_rule_has_a_fixture` finds any rule left without one).
+    active_passive_single => "8:12: components.web.failover: an active/passive component needs count = 2 or more (a standby), got 1",
+    afr_not_percent => "6:7: components.web.afr: expected a percentage like \"99.95%\" (got \"2\")",
+    afr_zero => "6:7: components.web.afr: must be a positive annual failure rate like \"1.5%\" (got \"0%\")",
+    async_replica_without_lag => "15:13: stores.db.replicas[0]: an asynchronous replica needs `lag`, a distribution",
+    at_least_without_of => "10:11: services.app.up_when: `at_least` needs `of = [...]`, the list it counts",
+    backup_at_and_offset => "15:37: stores.db.backups[0].offset: give `at` (a daily time) or `every` with `offset`, not both",
+    backup_duration_and_throughput => "15:59: stores.db.backups[0].throughput: give only one of `duration` and `throughput`",
+    backup_keep_zero => "15:36: stores.db.backups[0].keep: must be a whole number from 1 to 1000000 (got 0)",
+    backup_retention_and_keep => "15:54: stores.db.backups[0].keep: give only one of `retention` and `keep`",
+    backup_success_over_100 => "15:39: stores.db.backups[0].success: must be a probability from 0% to 100% (got \"120%\")",
+    backups_without_restore_throughput => "11:1: stores.db.recovery: restoring from backups or logs needs `restore_throughput`, e.g. \"500GB/h\"",
+    bad_rate => "7:24: regions.r1.zone_outage.rate: expected a rate like \"0.2/y\", \"3/month\" or \"1/1000h\" (got \"often\")",
+    bucket_availability_100 => "12:16: buckets.b.availability: must be between 0% and 100%, exclusive (got \"100%\")",
+    bucket_multi_az_in_a_zone => "18:8: buckets.b.zone: S3 Standard keeps data in at least 3 zones: place it with `region`, not `zone`",
+    bucket_named_like_component => "9:1: buckets.web: \"web\" is both a component and a bucket: names must be unique",
+    bucket_negative_objects => "12:11: buckets.b.objects: must be zero or more (got -5)",
+    bucket_single_az_without_zone => "15:1: buckets.b: S3 One Zone-Infrequent Access keeps data in a single zone: set `zone` (it is lost if that zone is destroyed)",
+    bucket_unknown_class => "10:9: buckets.b.class: unknown storage class \"platinum\": known: standard, intelligent-tiering, standard-ia, one-zone-ia, express-one-zone, glacier-instant-retrieval, glacier-flexible-retrieval, glacier-deep-archive, reduced-redundancy",
+    bucket_zero_size => "11:8: buckets.b.size: must be a positive size like \"5TB\" (got \"0TB\")",
+    bucket_zone_not_in_region => "19:10: buckets.b.region: zone \"z1\" is not in region \"r2\"",
+    destination_bucket_and_zone => "20:43: stores.db.backups[0].destination: \"z2\" is both a bucket and a zone or region: rename one",
+    empirical_without_samples => "7:10: components.web.repair: an empirical distribution needs `samples`, a list of observed durations",
+    empty_gate_list => "10:19: services.app.up_when.all: must list at least one component or service",
+    fixed_without_value => "7:10: components.web.repair: a fixed distribution needs `value`",
+    group_desired_zero => "12:11: groups.web.desired: must be a whole number from 1 to 100000 (got 0)",
+    group_max_below_desired => "15:7: groups.web.max: must be at least desired (2) and at most 100000 (got 1)",
+    group_min_healthy_over_desired => "15:15: groups.web.min_healthy: must be between 1 and desired (2), which is at most max (2) (got 3)",
+    group_named_like_component => "15:1: groups.web: \"web\" is both a component and a group: names must be unique",
+    group_unknown_instance_type => "15:17: groups.web.instance_type: unknown instance type \"t9.huge\": known: t3.nano, t3.micro, t3.small, t3.medium, m5.large, db.t4g.micro (or set hourly_usd)",
+    group_unknown_load_balancer => "15:17: groups.web.load_balancer: unknown load balancer \"elb\": none are declared",
+    group_zone_twice => "13:16: groups.web.zones[1]: zone \"z1\" is listed twice",
+    group_zones_empty => "13:9: groups.web.zones: must list at least one zone",
+    load_balancer_bad_threshold => "12:23: load_balancers.lb.unhealthy_threshold: must be a whole number from 1 to 100 (got 0)",
+    load_balancer_unknown_type => "12:8: load_balancers.lb.type: unknown load balancer type \"nlb\": known: \"alb\"",
+    of_without_at_least => "10:11: services.app.up_when: `of` needs `at_least = K`",
+    price_negative => "8:14: components.web.hourly_usd: must be a price in USD, zero or more (got -1)",
+    regions_and_zone => "15:11: components.web.regions: give only one of `zone`, `zones`, `region` and `regions`",
+    regions_empty => "14:11: components.web.regions: must list at least one region",
+    replica_bad_mode => "15:35: stores.db.replicas[0].mode: expected \"sync\" or \"async\" (got \"eventual\")",
+    replica_unknown_zone => "15:22: stores.db.replicas[0].zone: unknown zone or region \"z9\": known: z1, z2, z3, r1, r2",
+    replica_zone_and_region => "15:37: stores.db.replicas[0].region: give only one of `zone` and `region`",
+    rpo_negative => "6:7: targets.rpo: must be a duration of zero or more like \"1h\" (got \"-1h\")",
+    spot_not_a_band => "15:8: groups.web.spot: expected an interruption band (\"<5%\", \"5-10%\", \"10-15%\", \"15-20%\", \">20%\") or a monthly rate like \"8%\" (got \"often\")",
+    spot_rate_100 => "15:8: groups.web.spot: must be between 0% and 100%, exclusive (got \"100%\")",
+    store_named_like_component => "15:1: stores.web: \"web\" is also a component, group or bucket: names must be unique",
+    store_zero_size => "12:8: stores.db.size: must be a positive size like \"200GB\" (got \"0GB\")",
+    sync_replica_with_lag => "15:49: stores.db.replicas[0].lag: a synchronous replica has no lag; use mode = \"async\"",
+    throughput_zero => "15:15: stores.db.change_rate: must be a positive data rate like \"500GB/h\" (got \"0GB/h\")",
+    uniform_negative_min => "7:36: components.web.repair.min: must not be negative (got \"-1h\")",
+    uniform_without_min => "7:10: components.web.repair: a uniform distribution needs `min`",
+    unknown_failover_preset => "9:12: components.web.failover: unknown failover preset \"rds-turbo\": known: \"rds-multi-az\", \"rds-multi-az-cluster\", \"aurora-replica\", \"aurora-no-replica\"",
+    unknown_instance_type => "8:17: components.web.instance_type: unknown instance type \"t9.huge\": known: t3.nano, t3.micro, t3.small, t3.medium, m5.large, db.t4g.micro (or set hourly_usd)",
+    variant_description_not_a_string => "13:15: variants.big.description: must be a string",
+    variant_not_a_table => "13:7: variants.big: must be a table of overrides",
+    variants_not_a_table => "1:12: variants: must be a table of named variants, e.g. [variants.three-az]",
+    weibull_without_shape => "6:11: components.web.failure: a weibull distribution needs `shape`",
+    zones_empty => "14:9: components.web.zones: must list at least one zone",
 
     // Variants: an error is checked like the base's and placed where it is
     // written; the variant is named when the error is its doing.
@@ -324,4 +393,106 @@ fn random_mutations_load_or_fail_cleanly() {
             load_survives(&mutated, &what);
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Every rule has a fixture.
+
+/// The rule sites of the compile stage: every call of `invalid(` or
+/// `rule(` in `src/scenario/compile/` (each records where it was called
+/// when it fires, see `nines::error::rules_broken`), as (file name, line).
+fn rule_sites() -> Vec<(String, u32, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/scenario/compile");
+    let mut sites = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("compile sources") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let text = std::fs::read_to_string(&path).expect("source");
+        // Inside a #[track_caller] function the site recorded is its
+        // caller's, so its own calls are not sites.
+        let mut tracked = false;
+        let mut previous = "";
+        for (i, line) in text.lines().enumerate() {
+            if line.contains("fn ") && !line.trim_start().starts_with("//") {
+                tracked = previous.trim() == "#[track_caller]";
+            }
+            if !line.trim().is_empty() {
+                previous = line;
+            }
+            if tracked {
+                continue;
+            }
+            let code = line.split("//").next().unwrap_or_default();
+            for call in ["invalid(", "rule("] {
+                let mut from = 0;
+                while let Some(at) = code[from..].find(call) {
+                    let start = from + at;
+                    let before = code[..start].chars().last();
+                    let word_start = !before.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    let definition = code[..start].trim_end().ends_with("fn");
+                    if word_start && !definition {
+                        sites.push((name.clone(), i as u32 + 1, line.trim().to_owned()));
+                    }
+                    from = start + call.len();
+                }
+            }
+        }
+    }
+    sites.sort();
+    sites
+}
+
+/// Loads every fixture in-process; returns the rule sites that fired and
+/// every message shown.
+fn fixture_rules() -> (std::collections::BTreeSet<(String, u32)>, Vec<String>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
+    let mut fired = std::collections::BTreeSet::new();
+    let mut messages = Vec::new();
+    for name in FIXTURES.iter().chain(OTHER_FIXTURES) {
+        let path = dir.join(format!("{name}.toml"));
+        let Ok(text) = std::fs::read_to_string(&path) else { continue }; // not UTF-8
+        nines::error::rules_broken();
+        match nines::scenario::load_str(&path, &text, &[]) {
+            Ok(_) => panic!("fixture {name} loads without error"),
+            Err(e) => messages.push(e.to_string()),
+        }
+        for (file, line) in nines::error::rules_broken() {
+            let file = Path::new(file).file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            fired.insert((file, line));
+        }
+    }
+    (fired, messages)
+}
+
+/// A rule nobody breaks in a fixture is a rule whose message nobody has
+/// read: this fails, naming the source line, until a fixture breaks it.
+#[test]
+fn every_rule_has_a_fixture() {
+    let sites = rule_sites();
+    assert!(sites.len() > 60, "found only {} rule sites: has src/scenario/compile moved?", sites.len());
+    let (fired, messages) = fixture_rules();
+    let missing: Vec<String> = sites
+        .iter()
+        .filter(|(file, line, _)| !fired.contains(&(file.clone(), *line)))
+        .map(|(file, line, code)| format!("src/scenario/compile/{file}:{line}: {code}"))
+        .collect();
+    assert!(missing.is_empty(), "{} rules without a fixture:\n{}", missing.len(), missing.join("\n"));
+
+    // The loader's own messages (src/scenario/mod.rs): each literal passed
+    // to `locate` or `error_at` appears in some fixture's message.
+    let loader = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/scenario/mod.rs"))
+        .expect("loader source");
+    let mut literals = Vec::new();
+    for (i, _) in loader.match_indices(".locate(").chain(loader.match_indices(".error_at(")) {
+        let call = &loader[i..loader.len().min(i + 400)];
+        let Some(open) = call.find('"') else { continue };
+        let rest = &call[open + 1..];
+        let literal: String = rest.chars().take_while(|&c| c != '"' && c != '{').collect();
+        if !literal.is_empty() {
+            literals.push(literal);
+        }
+    }
+    assert!(literals.len() >= 5, "found only {} loader messages", literals.len());
+    let unread: Vec<&String> = literals.iter().filter(|l| !messages.iter().any(|m| m.contains(l.as_str()))).collect();
+    assert!(unread.is_empty(), "loader messages without a fixture: {unread:?}");
 }

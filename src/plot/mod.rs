@@ -30,7 +30,7 @@ pub use sweep::SweepChart;
 pub use timeline::{TimelineChart, timeline_size};
 
 use crate::error::Error;
-use crate::output::write_atomic;
+use crate::output::write_all_atomic;
 use crate::report::Report;
 use crate::report::sweep::SweepReport;
 use crate::report::timeline::Timeline;
@@ -115,6 +115,15 @@ pub fn register_fonts() {
 /// Renders `chart` as `DIR/STEM.png` and `DIR/STEM.svg`, each written whole
 /// (temporary file, then rename); returns their paths.
 pub fn save(chart: &impl Chart, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    write(render(chart, dir)?)
+}
+
+/// A chart file drawn in memory: its path and its bytes.
+pub type Rendered = (PathBuf, Vec<u8>);
+
+/// Draws `chart` in memory as `DIR/STEM.png` and `DIR/STEM.svg`, writing
+/// nothing, so that several charts can be drawn before any file changes.
+pub fn render(chart: &impl Chart, dir: &Path) -> Result<Vec<Rendered>, Error> {
     register_fonts();
     let stem = chart.stem();
     let (w, h) = chart.size();
@@ -136,12 +145,14 @@ pub fn save(chart: &impl Chart, dir: &Path) -> Result<Vec<PathBuf>, Error> {
         chart.draw(&root).map_err(|e| failed(e.to_string()))?;
         root.present().map_err(|e| failed(e.to_string()))?;
     }
+    Ok(vec![(dir.join(format!("{stem}.png")), png), (dir.join(format!("{stem}.svg")), svg.into_bytes())])
+}
 
-    let png_path = dir.join(format!("{stem}.png"));
-    let svg_path = dir.join(format!("{stem}.svg"));
-    write_atomic(&png_path, &png)?;
-    write_atomic(&svg_path, svg.as_bytes())?;
-    Ok(vec![png_path, svg_path])
+/// Writes charts drawn by [`render`], each file replaced atomically and
+/// none before all are staged; returns their paths.
+pub fn write(files: Vec<Rendered>) -> Result<Vec<PathBuf>, Error> {
+    write_all_atomic(&files)?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
 }
 
 fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
@@ -163,17 +174,19 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError>
 /// in the life of each variant (`timelines`, one trial each). Returns every
 /// file written.
 pub fn plot_run(report: &Report, timelines: &[Timeline], dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    // Every chart is drawn before any file is replaced: an interruption or
+    // a drawing error leaves the previous charts as they were.
     let mut files = Vec::new();
-    files.extend(save(&DowntimeDistribution { report }, dir)?);
-    files.extend(save(&VariantsCompared { report }, dir)?);
-    files.extend(save(&DowntimeByCause { report }, dir)?);
+    files.extend(render(&DowntimeDistribution { report }, dir)?);
+    files.extend(render(&VariantsCompared { report }, dir)?);
+    files.extend(render(&DowntimeByCause { report }, dir)?);
     if DataProtection::applies(report) {
-        files.extend(save(&DataProtection { report }, dir)?);
+        files.extend(render(&DataProtection { report }, dir)?);
     }
     for t in timelines {
-        files.extend(save(&TimelineChart { timeline: t, stem: format!("timeline-{}", file_safe(&t.variant)) }, dir)?);
+        files.extend(render(&TimelineChart { timeline: t, stem: format!("timeline-{}", file_safe(&t.variant)) }, dir)?);
     }
-    Ok(files)
+    write(files)
 }
 
 /// The chart of a sweep, as `DIR/STEM.png` and `.svg`.

@@ -33,53 +33,95 @@ pub(crate) fn unit_name(m: &Model, u: u32) -> String {
     if c.count == 1 { format!("{}{place}", c.name) } else { format!("{}#{}{place}", c.name, u - c.first_unit) }
 }
 
-fn tree(m: &Model, node: Node, depth: usize, out: &mut String) {
-    let pad = "  ".repeat(depth);
-    match node {
-        Node::Unit(u) => {
-            if let Role::Standby(p) = m.units[u as usize].role {
-                let pair = &m.standbys[p as usize];
-                let members: Vec<String> = pair.members.iter().map(|&x| unit_name(m, x)).collect();
+/// Structure levels shown by indentation; deeper levels keep this indent
+/// and print their level, so a chain of thousands of services prints one
+/// short line each instead of lines as wide as the chain is deep.
+const MAX_INDENT: usize = 24;
+
+/// The indentation of a tree line `depth` levels under the service.
+fn indent(depth: usize) -> String {
+    if depth <= MAX_INDENT {
+        "  ".repeat(depth + 2)
+    } else {
+        format!("{}(level {depth}) ", "  ".repeat(MAX_INDENT + 2))
+    }
+}
+
+/// One line still to print in the structure tree.
+enum Line {
+    /// A member at a depth.
+    Member(Node, usize),
+    /// "… and N more" under a gate at a depth.
+    More(usize, usize),
+}
+
+/// The structure tree under `node`. Walked with its own stack (a chain of
+/// services can be far deeper than the call stack allows). A service used
+/// in several places is spelled out the first time and named after that:
+/// a shared structure would otherwise print once per path to it, which
+/// grows exponentially with the depth of the sharing.
+fn tree(m: &Model, node: Node, out: &mut String) {
+    let mut shown = vec![false; m.gates.len()];
+    let mut todo = vec![Line::Member(node, 0)];
+    while let Some(line) = todo.pop() {
+        let (node, depth) = match line {
+            Line::Member(node, depth) => (node, depth),
+            Line::More(depth, n) => {
+                let _ = writeln!(out, "{}  … and {n} more", indent(depth));
+                continue;
+            }
+        };
+        let pad = indent(depth);
+        match node {
+            Node::Unit(u) => {
+                if let Role::Standby(p) = m.units[u as usize].role {
+                    let pair = &m.standbys[p as usize];
+                    let members: Vec<String> = pair.members.iter().map(|&x| unit_name(m, x)).collect();
+                    let _ = writeln!(
+                        out,
+                        "{pad}{}: active/passive over {}, failover {}{}",
+                        pair.name,
+                        members.join(", "),
+                        m.dists[pair.failover as usize],
+                        if pair.needs_control_plane { " (needs the target region's control plane)" } else { "" }
+                    );
+                } else {
+                    let _ = writeln!(out, "{pad}{}", unit_name(m, u));
+                }
+            }
+            Node::Gate(g) if m.groups.iter().any(|x| x.gate == g) => {
+                let group = m.groups.iter().find(|x| x.gate == g).expect("found");
+                let zones: Vec<&str> = group.zones.iter().map(|&z| m.zones[z as usize].name.as_str()).collect();
                 let _ = writeln!(
                     out,
-                    "{pad}{}: active/passive over {}, failover {}{}",
-                    pair.name,
-                    members.join(", "),
-                    m.dists[pair.failover as usize],
-                    if pair.needs_control_plane { " (needs the target region's control plane)" } else { "" }
+                    "{pad}{}: auto-scaling group, {} instances (max {}) over {}, up while at least {} healthy",
+                    group.name,
+                    group.desired,
+                    group.max,
+                    zones.join(", "),
+                    group.min_healthy
                 );
-            } else {
-                let _ = writeln!(out, "{pad}{}", unit_name(m, u));
             }
-        }
-        Node::Gate(g) if m.groups.iter().any(|x| x.gate == g) => {
-            let group = m.groups.iter().find(|x| x.gate == g).expect("found");
-            let zones: Vec<&str> = group.zones.iter().map(|&z| m.zones[z as usize].name.as_str()).collect();
-            let _ = writeln!(
-                out,
-                "{pad}{}: auto-scaling group, {} instances (max {}) over {}, up while at least {} healthy",
-                group.name,
-                group.desired,
-                group.max,
-                zones.join(", "),
-                group.min_healthy
-            );
-        }
-        Node::Gate(g) => {
-            let gate = &m.gates[g as usize];
-            let n = gate.children.len();
-            let rule = match gate.k as usize {
-                k if k == n => "all of".to_owned(),
-                1 => "any of".to_owned(),
-                k => format!("at least {k} of"),
-            };
-            let label = if gate.label.contains(" of ") { String::new() } else { format!("{}: ", gate.label) };
-            let _ = writeln!(out, "{pad}{label}{rule} {n}");
-            for &c in gate.children.iter().take(MAX_LISTED) {
-                tree(m, c, depth + 1, out);
+            Node::Gate(g) if shown[g as usize] => {
+                let _ = writeln!(out, "{pad}{}: as above", m.gates[g as usize].label);
             }
-            if n > MAX_LISTED {
-                let _ = writeln!(out, "{pad}  … and {} more", n - MAX_LISTED);
+            Node::Gate(g) => {
+                shown[g as usize] = true;
+                let gate = &m.gates[g as usize];
+                let n = gate.children.len();
+                let rule = match gate.k as usize {
+                    k if k == n => "all of".to_owned(),
+                    1 => "any of".to_owned(),
+                    k => format!("at least {k} of"),
+                };
+                let label = if gate.label.contains(" of ") { String::new() } else { format!("{}: ", gate.label) };
+                let _ = writeln!(out, "{pad}{label}{rule} {n}");
+                if n > MAX_LISTED {
+                    todo.push(Line::More(depth, n - MAX_LISTED));
+                }
+                for &c in gate.children.iter().take(MAX_LISTED).rev() {
+                    todo.push(Line::Member(c, depth + 1));
+                }
             }
         }
     }
@@ -164,15 +206,24 @@ fn store(m: &Model, st: &Store, out: &mut String) {
             copies_name(m, l.destination, l.bucket)
         );
     }
+    // Without backups or logs nothing is ever restored (the throughput is
+    // left infinite): say so rather than print "inf".
+    let restore = if st.throughput.is_finite() && st.cross_region_throughput.is_finite() {
+        format!(
+            "restore {} + size at {}/h ({}/h across regions)",
+            d(st.restore_overhead),
+            crate::units::format_bytes(st.throughput),
+            crate::units::format_bytes(st.cross_region_throughput)
+        )
+    } else {
+        "no restore (no backups or logs)".to_owned()
+    };
     let _ = writeln!(
         out,
-        "      recovery: detection {}; decision {}; failover {}; restore {} + size at {}/h ({}/h across regions); validation {}",
+        "      recovery: detection {}; decision {}; failover {}; {restore}; validation {}",
         d(st.detection),
         d(st.decision),
         d(st.failover),
-        d(st.restore_overhead),
-        crate::units::format_bytes(st.throughput),
-        crate::units::format_bytes(st.cross_region_throughput),
         d(st.validation)
     );
 }
@@ -299,7 +350,7 @@ pub fn describe(m: &Model) -> String {
         let _ = writeln!(out, "      time to repair:  {}", m.dists[c.repair as usize]);
     }
     let _ = writeln!(out, "  service {:?} is up while:", m.service);
-    tree(m, Node::Gate(m.root), 2, &mut out);
+    tree(m, Node::Gate(m.root), &mut out);
     out
 }
 

@@ -24,23 +24,61 @@ pub fn sig(x: f64, sig: usize) -> String {
     format!("{x:.decimals$}")
 }
 
-/// An availability as a percentage with enough digits to show its nines.
+/// An availability as a percentage with enough digits to show its nines
+/// (written as 1 − unavailability past eight decimals, never as 100% when
+/// there was any downtime).
 pub fn percent_avail(a: f64) -> String {
     let unavail = 1.0 - a;
+    if unavail <= 0.0 {
+        return "100%".to_owned();
+    }
+    if unavail < 1e-10 {
+        return format!("1 − {unavail:.1e}");
+    }
     // Two significant digits of the unavailability: 99.950%, 99.99912%.
     let decimals = if unavail <= 0.0 { 4 } else { ((-unavail.log10()).floor() as i32).clamp(2, 8) as usize };
     format!("{:.*}%", decimals, a * 100.0)
 }
 
-/// A probability, with the rule-of-three bound when it was never observed.
+/// A probability (or a share) `p` as a percentage with `digits`
+/// significant digits, and more where needed so that it never reads as 0%
+/// or 100% unless it is exactly 0 or 1: near 1, the digits go on until
+/// the complement shows two significant digits (0.9999965 is "99.99965%");
+/// past six decimals the complement is written out ("1 − 3.5e-9").
+pub fn percent(p: f64, digits: usize) -> String {
+    if p <= 0.0 {
+        return "0%".to_owned();
+    }
+    if p >= 1.0 {
+        return "100%".to_owned();
+    }
+    let complement = 1.0 - p;
+    if p <= 0.5 || complement * 100.0 >= 10f64.powi(2 - digits as i32) {
+        return format!("{}%", sig(p * 100.0, digits));
+    }
+    // Decimals of the percentage that show two digits of 100 − p·100.
+    let decimals = (-(complement * 100.0).log10()).floor() as i32 + 2;
+    if decimals > 6 {
+        return format!("1 − {complement:.1e}");
+    }
+    format!("{:.*}%", decimals.max(0) as usize, p * 100.0)
+}
+
+/// A probability, with the rule-of-three bound when it was never observed
+/// (or, observed every time, the bound below).
 pub fn probability(p: &Proportion) -> String {
     if let Some(ub) = p.upper_bound95 {
-        return format!("< {}% (0 of {})", sig(ub * 100.0, 2), p.trials);
+        return format!("< {} (0 of {})", percent(ub, 2), p.trials);
     }
     if let Some(lb) = p.lower_bound95 {
-        return format!("> {}% ({} of {})", sig(lb * 100.0, 4), p.trials, p.trials);
+        return format!("> {} ({} of {})", percent(lb, 4), p.trials, p.trials);
     }
-    format!("{}% [{}, {}]", sig(p.estimate * 100.0, 4), sig(p.ci95[0] * 100.0, 4), sig(p.ci95[1] * 100.0, 4))
+    // The interval's bounds without their % signs, as in "79.62% [79.36, 79.86]".
+    let bound = |x: f64| {
+        let text = percent(x, 4);
+        text.strip_suffix('%').map_or(text.clone(), str::to_owned)
+    };
+    format!("{} [{}, {}]", percent(p.estimate, 4), bound(p.ci95[0]), bound(p.ci95[1]))
 }
 
 fn mean_ci(mean: f64, ci: [f64; 2]) -> String {
@@ -134,7 +172,7 @@ pub fn render(r: &Report) -> String {
         for ((kind, name), _) in &order {
             rows.push(row(format!("  {kind} {name}"), vs, |v| {
                 v.causes.iter().find(|c| &c.kind == kind && &c.name == name).map_or("–".into(), |c| {
-                    format!("{} ({:.0}%)", sig(c.downtime_hours_per_year, 3), c.share * 100.0)
+                    format!("{} ({})", sig(c.downtime_hours_per_year, 3), share_of_downtime(c.share))
                 })
             }));
         }
@@ -171,9 +209,16 @@ pub fn render(r: &Report) -> String {
 /// A share of months as a short percentage, bounded when never seen.
 fn share(p: &Proportion) -> String {
     match p.upper_bound95 {
-        Some(ub) => format!("<{}%", sig(ub * 100.0, 1)),
-        None => format!("{}%", sig(p.estimate * 100.0, 2)),
+        Some(ub) => format!("<{}", percent(ub, 1)),
+        None => percent(p.estimate, 2),
     }
+}
+
+/// A cause's share of downtime in whole percent, with more digits where
+/// rounding would claim all or none of it.
+fn share_of_downtime(x: f64) -> String {
+    let whole = (x * 100.0).round();
+    if (whole == 0.0 && x > 0.0) || (whole == 100.0 && x < 1.0) { percent(x, 2) } else { format!("{whole:.0}%") }
 }
 
 fn storage_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
@@ -328,5 +373,48 @@ mod tests {
         assert_eq!(sig(1234.6, 3), "1235");
         assert_eq!(percent_avail(0.9995), "99.950%");
         assert_eq!(percent_avail(0.99), "99.00%");
+        assert_eq!(percent_avail(1.0 - 1e-12), "1 − 1.0e-12");
+    }
+
+    #[test]
+    fn probabilities_never_round_to_0_or_100_percent() {
+        assert_eq!(percent(0.0, 4), "0%");
+        assert_eq!(percent(1.0, 4), "100%");
+        assert_eq!(percent(1e-12, 4), "1.000e-10%");
+        assert_eq!(percent(0.5, 4), "50.00%");
+        assert_eq!(percent(0.7962, 4), "79.62%");
+        assert_eq!(percent(0.9999965, 4), "99.99965%");
+        assert_eq!(percent(0.99997, 4), "99.9970%");
+        assert_eq!(percent(1.0 - 1e-12, 4), "1 − 1.0e-12");
+        // Every value strictly between 0 and 1 reads as strictly between.
+        for i in 1..2000 {
+            for p in [f64::from(i) / 2000.0, 1.0 - 10f64.powf(-f64::from(i) / 150.0), 10f64.powf(-f64::from(i) / 150.0)]
+            {
+                if p <= 0.0 || p >= 1.0 {
+                    continue;
+                }
+                for digits in 1..=4 {
+                    let text = percent(p, digits);
+                    assert!(text != "0%" && text != "100%", "{p} with {digits} digits: {text}");
+                    if let Some(number) = text.strip_suffix('%') {
+                        let shown: f64 = number.parse().expect("a number");
+                        assert!(shown > 0.0 && shown < 100.0, "{p} with {digits} digits: {text}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bounds_are_possible() {
+        // Observed in every one of 100 000 trials: the 95% lower bound is
+        // 0.05^(1/n) = 99.997%, not "> 100.0%".
+        let all = Proportion::new(100_000, 100_000);
+        let text = probability(&all);
+        assert_eq!(text, "> 99.9970% (100000 of 100000)");
+        let none = Proportion::new(0, 100_000);
+        assert_eq!(probability(&none), "< 0.0030% (0 of 100000)");
+        let most = Proportion::new(99_999, 100_000);
+        assert!(!probability(&most).contains("100"), "{}", probability(&most));
     }
 }

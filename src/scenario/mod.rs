@@ -112,6 +112,9 @@ pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<
                 message = format!("duplicate key `{key}`: a key may be set only once in a table");
             }
         }
+        if let Some(m) = integer_out_of_range(&message, text, span.start) {
+            message = m;
+        }
         file.error_at(span.start, "", None, format!("invalid TOML: {message}"))
     })?;
     if doc.is_empty() {
@@ -341,6 +344,23 @@ fn serde_path(p: &serde_path_to_error::Path) -> Vec<Seg> {
             Segment::Unknown => None,
         })
         .collect()
+}
+
+/// toml's messages for an integer beyond 64 signed bits, reworded with the
+/// range (and, for a seed, where a larger one can go).
+fn integer_out_of_range(message: &str, text: &str, offset: usize) -> Option<String> {
+    if message != "u64 value was too large" && message != "integer number overflowed" {
+        return None;
+    }
+    let line_start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let key = text[line_start..offset.min(text.len())].trim_end().trim_end_matches('=').trim();
+    let mut m = "integer out of range: TOML integers go from -9223372036854775808 to 9223372036854775807".to_owned();
+    if key == "seed" || key.ends_with(".seed") {
+        m.push_str(
+            "; write a larger seed as a string of digits (seed = \"18446744073709551615\") or give it with --seed",
+        );
+    }
+    Some(m)
 }
 
 /// Rewords serde's messages where a workshop reader would stumble.

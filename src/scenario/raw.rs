@@ -244,8 +244,9 @@ pub struct RawSimulation {
     pub horizon: String,
     /// Signed, so that a negative count gets the same message as zero.
     pub trials: i64,
-    #[serde(default)]
-    pub seed: u64,
+    /// A whole number, or a string of digits for seeds a TOML integer
+    /// cannot hold (2^63 and above).
+    pub seed: Option<RawSeed>,
     /// Which service the report is about, when there are several roots.
     pub service: Option<String>,
 }
@@ -428,4 +429,15 @@ impl<'de> Deserialize<'de> for RawExpr {
         }
         d.deserialize_any(V)
     }
+}
+
+/// `simulation.seed`: an integer, or digits in a string.
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "must be a whole number from 0 to 18446744073709551615, written as an integer or, above 9223372036854775807, as a string of digits"
+)]
+pub enum RawSeed {
+    Integer(i64),
+    Digits(String),
 }

@@ -103,12 +103,14 @@ fn spot_rate(g: &RawGroup, at: &[Seg]) -> Res<f64> {
     let monthly = match aws::spot_band_monthly(band) {
         Some(q) => q,
         None => {
-            let q = parse_percent(band).map_err(|_| super::super::Invalid {
-                path: p.clone(),
-                message: format!(
-                    "expected an interruption band ({}) or a monthly rate like \"8%\" (got {band:?})",
-                    aws::spot_band_names()
-                ),
+            let q = parse_percent(band).map_err(|_| {
+                rule(
+                    &p,
+                    format!(
+                        "expected an interruption band ({}) or a monthly rate like \"8%\" (got {band:?})",
+                        aws::spot_band_names()
+                    ),
+                )
             })?;
             if !(q > 0.0 && q < 1.0) {
                 return invalid(p, format!("must be between 0% and 100%, exclusive (got {band:?})"));

@@ -19,7 +19,6 @@ mod structure;
 mod topology;
 mod values;
 
-use super::Invalid;
 use super::raw::RawScenario;
 use crate::dist::Dist;
 use crate::model::*;
@@ -57,6 +56,22 @@ impl Draft {
     }
 }
 
+/// The seed: any u64, as an integer or (beyond what a TOML integer holds)
+/// as a string of digits.
+fn seed(raw: &RawScenario) -> Res<u64> {
+    use super::raw::RawSeed;
+    let at = path(&["simulation", "seed"]);
+    let range = "must be a whole number from 0 to 18446744073709551615";
+    match &raw.simulation.seed {
+        None => Ok(0),
+        Some(RawSeed::Integer(n)) => u64::try_from(*n).or_else(|_| invalid(at, format!("{range} (got {n})"))),
+        Some(RawSeed::Digits(text)) => match text.trim().parse::<u64>() {
+            Ok(n) if !text.trim().starts_with('+') => Ok(n),
+            _ => invalid(at, format!("{range}, written as an integer or as a string of digits (got {text:?})")),
+        },
+    }
+}
+
 /// Horizon, trials and the availability target.
 fn simulation(raw: &RawScenario) -> Res<(f64, u64, Option<f64>, f64)> {
     let horizon = positive_duration(&raw.simulation.horizon, &path(&["simulation", "horizon"]))?;
@@ -71,7 +86,7 @@ fn simulation(raw: &RawScenario) -> Res<(f64, u64, Option<f64>, f64)> {
         None => None,
         Some(text) => {
             let at = path(&["targets", "slo"]);
-            let a = parse_percent(text).map_err(|m| Invalid { path: at.clone(), message: m })?;
+            let a = parse_percent(text).map_err(|m| rule(&at, m))?;
             if !(a > 0.0 && a < 1.0) {
                 return invalid(at, format!("must be between 0% and 100%, exclusive (got {text:?})"));
             }
@@ -119,6 +134,7 @@ fn targets(raw: &RawScenario) -> Res<(Option<f64>, Option<f64>, Option<f64>)> {
 /// Compiles one variant.
 pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<String>) -> Res<Model> {
     let (horizon, trials, slo, slo_window) = simulation(raw)?;
+    let seed = seed(raw)?;
     let mut d = Draft::default();
     topology::regions(raw, &mut d)?;
     components::require_any(raw)?;
@@ -135,7 +151,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
         horizon,
         months: (horizon / HOURS_PER_MONTH + 1e-9).floor() as u32,
         trials,
-        seed: raw.simulation.seed,
+        seed,
         slo,
         slo_window,
         slo_windows: if slo.is_some() { (horizon / slo_window + 1e-9).floor() as u32 } else { 0 },

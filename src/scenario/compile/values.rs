@@ -29,29 +29,49 @@ pub fn with_index(base: &[Seg], i: usize) -> Vec<Seg> {
     p
 }
 
-/// The rule broken at `path`.
+/// The rule broken at `path`. The call site is recorded
+/// ([`crate::error::rules_broken`]) so tests can check every rule has a
+/// fixture.
+#[track_caller]
 pub fn invalid<T>(path: Vec<Seg>, message: impl Into<String>) -> Res<T> {
-    Err(Invalid { path, message: message.into() })
+    Err(rule(path.as_slice(), message))
 }
+
+/// [`invalid`]'s error, for `map_err`.
+#[track_caller]
+pub fn rule(at: &[Seg], message: impl Into<String>) -> Invalid {
+    crate::error::note_rule_broken(std::panic::Location::caller());
+    Invalid { path: at.to_vec(), message: message.into() }
+}
+
+/// The longest duration a scenario may give, in hours (10^12 years): far
+/// beyond any horizon or time to failure, and small enough that sums of
+/// squares of such durations over billions of trials stay finite.
+pub const MAX_HOURS: f64 = 1e12 * HOURS_PER_YEAR;
+
+/// The largest price or cost a scenario may give, in USD (10^12): every
+/// bill, downtime cost and total built from such prices stays finite.
+pub const MAX_USD: f64 = 1e12;
 
 /// A duration that must be positive and finite.
 pub fn positive_duration(text: &str, at: &[Seg]) -> Res<f64> {
-    let hours = parse_duration(text).map_err(|m| Invalid { path: at.to_vec(), message: m })?;
+    let hours = parse_duration(text).map_err(|m| rule(at, m))?;
     if hours <= 0.0 {
         return invalid(at.to_vec(), format!("must be a positive duration like \"4h\" (got {text:?})"));
     }
-    // Not infinite (a huge number times a large unit), and not so small
-    // (subnormal) that its reciprocal, a rate, overflows to infinity.
-    if !hours.is_normal() {
-        let what = if hours.is_finite() { "short" } else { "long" };
-        return invalid(at.to_vec(), format!("is too {what} to simulate (got {text:?})"));
+    // Not too long (its square, in the statistics, must be finite), and not
+    // so small (subnormal) that its reciprocal, a rate, overflows.
+    if !hours.is_normal() || hours > MAX_HOURS {
+        let what = if hours > 1.0 { "long" } else { "short" };
+        let limit = if hours > 1.0 { ": at most 1e12y" } else { "" };
+        return invalid(at.to_vec(), format!("is too {what} to simulate (got {text:?}){limit}"));
     }
     Ok(hours)
 }
 
 /// A rate per hour that must be positive and finite.
 pub fn positive_rate(text: &str, at: &[Seg]) -> Res<f64> {
-    let rate = parse_rate(text).map_err(|m| Invalid { path: at.to_vec(), message: m })?;
+    let rate = parse_rate(text).map_err(|m| rule(at, m))?;
     if rate <= 0.0 {
         return invalid(at.to_vec(), format!("must be a positive rate like \"0.2/y\" (got {text:?})"));
     }
@@ -64,7 +84,7 @@ pub fn positive_rate(text: &str, at: &[Seg]) -> Res<f64> {
 /// An annual failure rate ("1.5%") as a rate per hour: AFR is failures per
 /// unit-year, the way Backblaze and AWS state it.
 pub fn afr_rate(text: &str, at: &[Seg]) -> Res<f64> {
-    let afr = parse_percent(text).map_err(|m| Invalid { path: at.to_vec(), message: m })?;
+    let afr = parse_percent(text).map_err(|m| rule(at, m))?;
     if afr <= 0.0 {
         return invalid(at.to_vec(), format!("must be a positive annual failure rate like \"1.5%\" (got {text:?})"));
     }
@@ -87,7 +107,7 @@ pub fn one_of(at: &[Seg], names: &[&str], given: &[bool], what: &str) -> Res<usi
 
 /// Converts a constructor's message into an error at `at`.
 pub fn at_path<T>(r: Result<T, String>, at: &[Seg]) -> Res<T> {
-    r.map_err(|message| Invalid { path: at.to_vec(), message })
+    r.map_err(|message| rule(at, message))
 }
 
 /// A probability given as a percentage, from 0% to 100%.
@@ -103,6 +123,10 @@ pub fn probability(text: &str, at: &[Seg]) -> Res<f64> {
 pub fn price(value: Option<f64>, at: &[Seg]) -> Res<f64> {
     match value {
         None => Ok(0.0),
+        Some(v) if v > MAX_USD => invalid(
+            at.to_vec(),
+            format!("is too large: at most 1e12 USD, so that every total stays a finite number (got {v:e})"),
+        ),
         Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
         Some(v) => invalid(at.to_vec(), format!("must be a price in USD, zero or more (got {v})")),
     }
@@ -111,7 +135,7 @@ pub fn price(value: Option<f64>, at: &[Seg]) -> Res<f64> {
 /// A duration that may be zero (an RPO of zero: no data loss allowed).
 pub fn nonnegative_duration(text: &str, at: &[Seg]) -> Res<f64> {
     let hours = at_path(parse_duration(text), at)?;
-    if hours < 0.0 || !hours.is_finite() {
+    if hours < 0.0 || !hours.is_finite() || hours > MAX_HOURS {
         return invalid(at.to_vec(), format!("must be a duration of zero or more like \"1h\" (got {text:?})"));
     }
     Ok(hours)
