@@ -251,7 +251,7 @@ impl<'a> Cfn<'a> {
             return Some(Val::assumed(
                 format!("{region}{letter}"),
                 format!(
-                    "{id}: {path} is Fn::Select [{i}, Fn::GetAZs], known at deploy time: Fn::GetAZs lists zones alphabetically, so taken as {region}{letter} (AWS does not guarantee the order)"
+                    "{id}: {path} is Fn::Select [{i}, Fn::GetAZs]: taken as {region}{letter} (Fn::GetAZs lists zones alphabetically, the order not guaranteed)"
                 ),
                 Some(GETAZS_DOC),
             ));
@@ -281,7 +281,9 @@ impl<'a> Cfn<'a> {
             .filter(|id| self.kind(id) == "AWS::EC2::Subnet")
             .find_map(|id| self.zone(id, "AvailabilityZone", "").filter(|z| matches!(z.origin, Origin::Input(_))));
         inv.region = Some(match literal_zone.and_then(|z| region_of_zone(&z.value).map(|r| (r, z.origin))) {
-            Some((r, origin)) => Val { value: r, origin },
+            Some((r, origin)) => {
+                Val::input(r, format!("the region of the zones, e.g. {}", super::terraform::origin_text(&origin)))
+            }
             None => Val::assumed(
                 "us-east-1".to_owned(),
                 "a template names no region (it is chosen at deploy time): us-east-1, where the price presets are",
@@ -582,7 +584,7 @@ impl<'a> Cfn<'a> {
             class,
             multi_az,
             zones,
-            storage_gib: self.int(id, "AllocatedStorage")?,
+            storage_gib: if aurora { None } else { self.int(id, "AllocatedStorage")? },
             storage_type: self.text(id, "StorageType")?,
             backup_retention_days: self.retention(id)?,
             backup_window: self.text(id, "PreferredBackupWindow")?,

@@ -297,10 +297,10 @@ impl<'a> Tf<'a> {
             inv.notes.push(format!("{data_sources} data source(s) read only where a resource refers to one"));
         }
         if inv.region.is_none() {
-            inv.region = inv
-                .zones
-                .iter()
-                .find_map(|z| region_of_zone(&z.value).map(|r| Val { value: r, origin: z.origin.clone() }));
+            inv.region = inv.zones.iter().find_map(|z| {
+                region_of_zone(&z.value)
+                    .map(|r| Val::input(r, format!("the region of {}: {}", z.value, origin_text(&z.origin))))
+            });
         }
         Ok(())
     }
@@ -549,7 +549,7 @@ impl<'a> Tf<'a> {
                 if !out.iter().any(|k| k.value == z.value) {
                     out.push(Val::input(
                         z.value.clone(),
-                        format!("{}: {attr} → {}", r.address, origin_text(&z.origin)),
+                        format!("a zone of {}: {attr} → {} (AWS chooses which)", r.address, origin_text(&z.origin)),
                     ));
                 }
             }
@@ -610,7 +610,11 @@ impl<'a> Tf<'a> {
             class,
             multi_az,
             zones,
-            storage_gib: opt_int(self, r, "allocated_storage")?.map(|v| Val::input(v, at("allocated_storage"))),
+            // Aurora storage grows by itself (its state reports 1 GiB).
+            storage_gib: match aurora {
+                true => None,
+                false => opt_int(self, r, "allocated_storage")?.map(|v| Val::input(v, at("allocated_storage"))),
+            },
             storage_type: opt_str(self, r, "storage_type")?.map(|v| Val::input(v, at("storage_type"))),
             backup_retention_days: backup_retention(self, r, "backup_retention_period")?,
             backup_window: opt_str(self, r, "preferred_backup_window")?

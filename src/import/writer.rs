@@ -118,6 +118,7 @@ impl Out {
                 out.push(z.clone());
             }
         }
+        out.truncate(n.max(1));
         let mut i = 0;
         while out.len() < n {
             let candidate = self.zones.iter().map(|z| z.value.clone()).find(|z| !out.iter().any(|o| &o.value == z));
@@ -506,7 +507,7 @@ fn database(di: usize, d: &Database, inv: &Inventory, out: &mut Out) {
     }
     if let Some(preset) = failover {
         let (lo, hi, source) = aws::failover(preset).expect("failover preset");
-        out.line("failover", &q(preset), &format!("preset: {lo}-{hi} s, uniform: {}", url(source)));
+        out.line("failover", &q(preset), &format!("{count_note} → preset {preset}, {lo}-{hi} s: {}", url(source)));
     }
     mttf(out);
     match &d.kind {
@@ -590,7 +591,7 @@ fn store(di: usize, d: &Database, host: &str, zones: &[Val<String>], inv: &Inven
             out.line(
                 "failover",
                 &format!("{{ type = \"uniform\", min = \"{lo}s\", max = \"{hi}s\" }}"),
-                &format!("promoting the standby: preset {preset}: {}", url(source)),
+                &format!("promoting the standby, {} → preset {preset}: {}", db_shape(d).2, url(source)),
             );
         }
         out.line(
@@ -609,7 +610,7 @@ fn store(di: usize, d: &Database, host: &str, zones: &[Val<String>], inv: &Inven
                 origin_note(&d.multi_az.origin)
             );
             out.line("zone", &q(&z.value), &note(z));
-            out.line("mode", "\"sync\"", "Multi-AZ replicates synchronously");
+            out.line("mode", "\"sync\"", &format!("{}: Multi-AZ replicates synchronously", note(&d.multi_az)));
         }
     }
     if automated || aurora && retention.value > 0 {

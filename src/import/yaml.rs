@@ -44,8 +44,10 @@ pub type Lines = HashMap<String, usize>;
 
 /// Parses a YAML template into its JSON form and the lines of its entries.
 pub fn parse(file: &Path, text: &str) -> Result<(Value, Lines), ImportError> {
-    let docs = MarkedYaml::load_from_str(text)
-        .map_err(|e| ImportError::new(file, Some(e.marker().line()), "", format!("not valid YAML: {}", e.info())))?;
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
+        let (line, col) = (e.marker().line(), e.marker().col() + 1);
+        ImportError::new(file, Some(line), "", format!("not valid YAML: {} (column {col})", e.info()))
+    })?;
     let mut docs = docs.into_iter();
     let Some(doc) = docs.next() else {
         return Err(ImportError::new(file, None, "", "the file holds no YAML document"));
