@@ -281,7 +281,7 @@ fn the_second_system_maps_cluster_cache_backups_and_instance() {
 
         let (_, store) = only(&t, "stores");
         let backups: Vec<&Table> = store["backups"].as_array().unwrap().iter().map(|b| b.as_table().unwrap()).collect();
-        let view: Vec<(Option<&str>, Option<&str>, &str, Option<&str>)> = backups
+        let view: Vec<BackupView<'_>> = backups
             .iter()
             .map(|b| {
                 let get = |k: &str| b.get(k).and_then(|v| v.as_str());
@@ -303,6 +303,9 @@ fn the_second_system_maps_cluster_cache_backups_and_instance() {
         assert_eq!((s(bucket, "class"), s(bucket, "region")), ("standard", "eu-west-1"), "{name}");
     }
 }
+
+/// A backup schedule as (at, every, retention, destination).
+type BackupView<'a> = (Option<&'a str>, Option<&'a str>, &'a str, Option<&'a str>);
 
 /// Every value line of a scenario, with its section.
 fn value_lines(text: &str) -> Vec<(String, String)> {

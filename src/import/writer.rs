@@ -81,7 +81,7 @@ impl Out {
     }
 
     fn comment(&mut self, text: &str) {
-        let _ = writeln!(self.text, "# {text}");
+        let _ = writeln!(self.text, "{}", format!("# {text}").trim_end());
     }
 
     fn blank(&mut self) {
@@ -530,6 +530,10 @@ fn database(di: usize, d: &Database, inv: &Inventory, out: &mut Out) {
     store(di, d, &name, &zones, inv, out);
 }
 
+/// Where a backup plan's recovery points live (another region for a copy)
+/// and how many days they are kept.
+type Copy<'a> = (Option<&'a Val<String>>, Option<&'a Val<i64>>);
+
 /// The data of a database: a store with its replicas and backups.
 fn store(di: usize, d: &Database, host: &str, zones: &[Val<String>], inv: &Inventory, out: &mut Out) {
     let name = out.unique(&format!("{host}-data"));
@@ -639,7 +643,8 @@ fn store(di: usize, d: &Database, host: &str, zones: &[Val<String>], inv: &Inven
         out.comment(&format!("no automated backups: {} is 0", note(retention)));
     }
     for (p, r, sel) in plan_rules {
-        let copies: Vec<(Option<&Val<String>>, Option<&Val<i64>>)> = std::iter::once((None, r.retention_days.as_ref()))
+        // The backup in the plan's vault, then each copy: (region, days kept).
+        let copies: Vec<Copy<'_>> = std::iter::once((None, r.retention_days.as_ref()))
             .chain(r.copies.iter().map(|c| (Some(&c.region), c.retention_days.as_ref())))
             .collect();
         for (dest, keep) in copies {
@@ -740,7 +745,7 @@ fn bucket(b: &Bucket, out: &mut Out) {
         }
     };
     let when = match &b.transition_days {
-        Some(d) => format!(" = {} after {} days ({}; STANDARD before)", b.class.value, d.value, note(d)),
+        Some(d) => format!(" = {} from day {} on ({}), STANDARD before", b.class.value, d.value, note(d)),
         None => String::new(),
     };
     out.line(
