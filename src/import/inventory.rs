@@ -23,6 +23,17 @@ pub enum Origin {
     },
 }
 
+impl Origin {
+    /// The origin as text: the address and attribute, or the assumption's
+    /// reason (for chaining links).
+    pub fn text(&self) -> String {
+        match self {
+            Origin::Input(at) => at.clone(),
+            Origin::Assumed { why, .. } => why.clone(),
+        }
+    }
+}
+
 /// A value with its origin.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Val<T> {
