@@ -449,6 +449,10 @@ fn malformed_inputs_get_one_clear_line_and_exit_2() {
             "bad-value.tfstate.json: aws_autoscaling_group.web: max_size: expected a whole number (got \"four\")",
         ),
         (
+            "zero-interval.tfstate.json",
+            "zero-interval.tfstate.json: aws_lb_target_group.web: health_check.interval: a health-check interval, in seconds, must be from 1 to 86400 (got 0)",
+        ),
+        (
             "neither.json",
             "neither.json: neither `terraform show -json` output (no \"format_version\") nor a CloudFormation template (no \"Resources\")",
         ),

@@ -290,6 +290,53 @@ impl Inventory {
     }
 }
 
+/// Checks that `v` lies in `lo..=hi`; the error names where it came from.
+fn within(v: &Val<i64>, lo: i64, hi: i64, what: &str) -> Result<(), (String, String)> {
+    if (lo..=hi).contains(&v.value) {
+        return Ok(());
+    }
+    Err((v.origin.text(), format!("{what} must be from {lo} to {hi} (got {})", v.value)))
+}
+
+impl Inventory {
+    /// Refuses numbers nines cannot simulate (a negative size, a zero
+    /// health-check interval, a million-instance group), as (where, what):
+    /// the scenario would not load.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        for g in &self.groups {
+            within(&g.desired, 0, 100_000, "a group's desired capacity")?;
+            within(&g.max, 0, 100_000, "a group's maximum size")?;
+        }
+        for lb in &self.load_balancers {
+            let h = &lb.health;
+            if let Some(v) = &h.interval_s {
+                within(v, 1, 86_400, "a health-check interval, in seconds,")?;
+            }
+            for v in [&h.unhealthy_threshold, &h.healthy_threshold].into_iter().flatten() {
+                within(v, 1, 100, "a health-check threshold")?;
+            }
+        }
+        for d in &self.databases {
+            if let Some(v) = &d.storage_gib {
+                within(v, 1, 1_000_000, "allocated storage, in GiB,")?;
+            }
+            within(&d.backup_retention_days, 0, 36_500, "a backup retention, in days,")?;
+        }
+        for c in &self.caches {
+            within(&c.nodes, 1, 1_000_000, "the number of cache nodes")?;
+        }
+        for p in &self.backup_plans {
+            for r in &p.rules {
+                let kept = r.copies.iter().filter_map(|c| c.retention_days.as_ref());
+                for v in r.retention_days.iter().chain(kept) {
+                    within(v, 1, 36_500, "a backup retention, in days,")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The region of an availability-zone name: `us-east-1a` → `us-east-1`,
 /// `us-west-2-lax-1a` (a Local Zone) → `us-west-2`; `None` when the name
 /// does not look like one.

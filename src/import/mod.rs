@@ -106,6 +106,7 @@ pub fn import_file(path: &Path, source: Source) -> Result<Imported, Error> {
 /// scenario's header, and its extension tells JSON from YAML.
 pub fn import_str(path: &Path, text: &str, source: Source) -> Result<Imported, ImportError> {
     let inventory = read(path, text, source)?;
+    inventory.check().map_err(|(at, message)| ImportError::new(path, None, at, message))?;
     if inventory.is_empty() {
         let mut found: Vec<String> = inventory.skipped.iter().map(|s| s.kind.clone()).collect();
         found.sort();

@@ -28,7 +28,7 @@ impl Cfn<'_> {
     ) -> Result<Database, ImportError> {
         let multi_az = self
             .flag(id, "MultiAZ")?
-            .unwrap_or_else(|| Val::assumed(false, "MultiAZ not set: CloudFormation's default is false", None));
+            .unwrap_or_else(|| Val::assumed(false, "MultiAZ not set: RDS creates a Single-AZ instance", None));
         let mut zones: Vec<Val<String>> = self.zone(id, "AvailabilityZone", region).into_iter().collect();
         for g in self.linked(id, "DBSubnetGroupName", &["AWS::RDS::DBSubnetGroup"]) {
             for z in self.subnet_zones(&g, "SubnetIds", region) {

@@ -134,9 +134,8 @@ impl Tf<'_> {
         let mut via = format!("target_group_arns → {}", t.address);
         if lb.is_none() {
             for l in self.res.iter().filter(|l| matches!(l.kind.as_str(), "aws_lb_listener" | "aws_alb_listener")) {
-                let forwards = self.linked(l, "default_action.0.target_group_arn", &tg_kinds).contains(&tg)
-                    || self.linked(l, "default_action.0.forward.0.target_group.0.arn", &tg_kinds).contains(&tg);
-                if forwards {
+                // Any of its default actions: `target_group_arn`, or `forward`'s target groups.
+                if self.linked(l, "default_action", &tg_kinds).contains(&tg) {
                     if let Some(&found) = self.linked(l, "load_balancer_arn", &["aws_lb", "aws_alb"]).first() {
                         lb = Some(found);
                         via = format!("{via} ← {}", l.address);

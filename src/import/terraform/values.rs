@@ -31,11 +31,13 @@ pub(super) fn get<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     (!cur.is_null()).then_some(cur)
 }
 
-/// Strings in a value (one, or a list).
+/// Strings in a value (one, a list, or a nested block's).
 pub(super) fn strings(v: Option<&Value>, out: &mut Vec<String>) {
     match v {
         Some(Value::String(s)) => out.push(s.clone()),
         Some(Value::Array(a)) => a.iter().for_each(|x| strings(Some(x), out)),
+        // Nested blocks (a listener's `default_action[].forward[]...`).
+        Some(Value::Object(m)) => m.values().for_each(|x| strings(Some(x), out)),
         _ => {}
     }
 }
@@ -44,8 +46,11 @@ pub(super) fn strings(v: Option<&Value>, out: &mut Vec<String>) {
 pub(super) fn references(v: Option<&Value>, out: &mut Vec<String>) {
     match v {
         Some(Value::Object(m)) => {
-            if let Some(Value::Array(refs)) = m.get("references") {
-                out.extend(refs.iter().filter_map(Value::as_str).map(str::to_owned));
+            match m.get("references") {
+                Some(Value::Array(refs)) => out.extend(refs.iter().filter_map(Value::as_str).map(str::to_owned)),
+                // A nested block: the expressions of its attributes.
+                _ if !m.contains_key("constant_value") => m.values().for_each(|x| references(Some(x), out)),
+                _ => {}
             }
         }
         Some(Value::Array(a)) => a.iter().for_each(|x| references(Some(x), out)),
