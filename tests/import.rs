@@ -458,7 +458,7 @@ fn malformed_inputs_get_one_clear_line_and_exit_2() {
         ),
         (
             "network-only.tfstate.json",
-            "network-only.tfstate.json: nothing nines can simulate: it found only aws_internet_gateway, aws_security_group, aws_vpc; it models instances, auto-scaling groups, databases, caches and buckets",
+            "network-only.tfstate.json: nothing nines can simulate: it found only aws_internet_gateway, aws_security_group, aws_subnet, aws_vpc; it models instances, auto-scaling groups, databases, caches and buckets",
         ),
     ];
     let dir = "tests/fixtures/import/malformed";
@@ -510,4 +510,60 @@ fn prefixes_and_mutations_of_the_fixtures_never_panic() {
             }
         }
     }
+}
+
+/// Imports template text given as JSON; the error message, if any.
+fn template(json: &str) -> Result<Table, String> {
+    nines::import::import_str(Path::new("t.json"), json, Source::Auto)
+        .map(|i| toml::from_str(&i.scenario).expect("TOML"))
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn template_intrinsics_parameters_and_conditions() {
+    let db = |extra: &str| {
+        format!(
+            r#"{{"Parameters": {{"Class": {{"Type": "String", "Default": "db.t4g.micro"}}}},
+               "Conditions": {{"Prod": {{"Fn::Equals": [{{"Ref": "AWS::StackName"}}, "prod"]}}}},
+               "Resources": {{
+                 "Sg": {{"Type": "AWS::EC2::SecurityGroup", "Properties": {{"GroupDescription": "x"}}}},
+                 "Db": {{"Type": "AWS::RDS::DBInstance", "Condition": "Prod", "Properties": {{
+                   "DBInstanceClass": {{"Ref": "Class"}}, "Engine": "postgres", "AllocatedStorage": "50",
+                   "BackupRetentionPeriod": 0, "AvailabilityZone": "eu-north-1b", {extra}}}}}}}}}"#
+        )
+    };
+    // The long form with a "Resource.Attribute" string, a parameter's default.
+    let t = template(&db(r#""VPCSecurityGroups": [{"Fn::GetAtt": "Sg.GroupId"}]"#)).unwrap();
+    let c = section(&t, "components")["db"].as_table().unwrap().clone();
+    assert_eq!((s(&c, "instance_type"), s(&c, "zone")), ("db.t4g.micro", "eu-north-1b"));
+    assert!(section(&t, "regions").contains_key("eu-north-1"));
+    let store = section(&t, "stores")["db-data"].as_table().unwrap().clone();
+    assert_eq!(s(&store, "size"), "50GiB");
+    assert!(store.get("backups").is_none() && store.get("logs").is_none(), "retention 0: no automated backups");
+    // References to names the template does not declare.
+    assert_eq!(
+        template(&db(r#""VPCSecurityGroups": [{"Fn::GetAtt": ["Sgg", "GroupId"]}]"#)).unwrap_err(),
+        "t.json: Resources.Db.Properties.VPCSecurityGroups[0]: Fn::GetAtt of \"Sgg\": the template declares no such resource"
+    );
+    assert_eq!(
+        template(&db(r#""DBName": {"Fn::Sub": "${Missing}-db"}"#)).unwrap_err(),
+        "t.json: Resources.Db.Properties.DBName: Fn::Sub variable ${Missing}: the template declares no such resource or parameter"
+    );
+    // `${!Literal}` is no variable; pseudo parameters are declared.
+    assert!(template(&db(r#""DBName": {"Fn::Sub": "${!Literal}-${AWS::Region}"}"#)).is_ok());
+    // The condition is noted.
+    let text = nines::import::import_str(Path::new("t.json"), &db(r#""Port": "5432""#), Source::Auto).unwrap().scenario;
+    assert!(text.contains("Db is created only when condition Prod holds: imported as if it does"));
+}
+
+#[test]
+fn a_group_scaled_to_zero_runs_nothing() {
+    let json = r#"{"Resources": {
+        "Lt": {"Type": "AWS::EC2::LaunchTemplate", "Properties": {"LaunchTemplateData": {"InstanceType": "t3.micro"}}},
+        "G": {"Type": "AWS::AutoScaling::AutoScalingGroup", "Properties": {"MinSize": "0", "MaxSize": "0",
+              "LaunchTemplate": {"LaunchTemplateId": {"Ref": "Lt"}, "Version": "1"}, "AvailabilityZones": ["us-east-1a"]}}}}"#;
+    assert_eq!(
+        template(json).unwrap_err(),
+        "t.json: nothing nines can simulate: it found only AWS::EC2::LaunchTemplate, auto-scaling groups scaled to zero; it models instances, auto-scaling groups, databases, caches and buckets"
+    );
 }

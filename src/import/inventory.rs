@@ -280,10 +280,11 @@ impl Inventory {
         z
     }
 
-    /// True when nothing in it can be simulated.
+    /// True when nothing in it can be simulated (a group scaled to zero
+    /// runs nothing).
     pub fn is_empty(&self) -> bool {
         self.instances.is_empty()
-            && self.groups.is_empty()
+            && self.groups.iter().all(|g| g.desired.value < 1)
             && self.databases.is_empty()
             && self.caches.is_empty()
             && self.buckets.is_empty()

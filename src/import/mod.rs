@@ -108,7 +108,10 @@ pub fn import_str(path: &Path, text: &str, source: Source) -> Result<Imported, I
     let inventory = read(path, text, source)?;
     inventory.check().map_err(|(at, message)| ImportError::new(path, None, at, message))?;
     if inventory.is_empty() {
-        let mut found: Vec<String> = inventory.skipped.iter().map(|s| s.kind.clone()).collect();
+        let mut found: Vec<String> = inventory.skipped.iter().chain(&inventory.links).map(|s| s.kind.clone()).collect();
+        if !inventory.groups.is_empty() {
+            found.push("auto-scaling groups scaled to zero".to_owned());
+        }
         found.sort();
         found.dedup();
         let what = if found.is_empty() { "no resources".to_owned() } else { format!("only {}", found.join(", ")) };

@@ -43,7 +43,7 @@ impl Cfn<'_> {
                         }
                     }
                     if k == "Fn::GetAtt" {
-                        let target = arg.get(0).and_then(Value::as_str);
+                        let target = getatt_target(arg);
                         match target {
                             Some(name) if self.resources.contains_key(name) => {}
                             Some(name) => {
@@ -53,7 +53,12 @@ impl Cfn<'_> {
                                 ));
                             }
                             None => {
-                                return Err(self.err(at, format!("Fn::GetAtt takes [Resource, Attribute] (got {arg})")));
+                                return Err(self.err(
+                                    at,
+                                    format!(
+                                        "Fn::GetAtt takes [Resource, Attribute] or \"Resource.Attribute\" (got {arg})"
+                                    ),
+                                ));
                             }
                         }
                     }
@@ -89,7 +94,7 @@ impl Cfn<'_> {
                         out.push(name.clone());
                     }
                 }
-                if let Some(name) = m.get("Fn::GetAtt").and_then(|a| a.get(0)).and_then(Value::as_str) {
+                if let Some(name) = m.get("Fn::GetAtt").and_then(getatt_target) {
                     if !out.iter().any(|o| o == name) {
                         out.push(name.to_owned());
                     }
@@ -132,4 +137,13 @@ pub(super) fn sub_vars(text: &str) -> Vec<String> {
         rest = &after[end + 1..];
     }
     out
+}
+
+/// The resource of an `Fn::GetAtt`: `[Resource, Attribute]`, or the
+/// `"Resource.Attribute"` string some templates use in the long form too.
+fn getatt_target(arg: &Value) -> Option<&str> {
+    match arg {
+        Value::String(s) => s.split_once('.').map(|(r, _)| r),
+        other => other.get(0).and_then(Value::as_str),
+    }
 }

@@ -168,13 +168,15 @@ impl<'a> Cfn<'a> {
                 inv.notes.push(format!("{id} is created only when condition {c} holds: imported as if it does"));
             }
         }
-        // The region: from literal zone names, else assumed.
-        let literal_zone = self
-            .resources
-            .keys()
-            .filter(|id| self.kind(id) == "AWS::EC2::Subnet")
-            .find_map(|id| self.zone(id, "AvailabilityZone", "").filter(|z| matches!(z.origin, Origin::Input(_))));
-        inv.region = Some(match literal_zone.and_then(|z| region_of_zone(&z.value).map(|r| (r, z.origin))) {
+        // The region: from the first zone a subnet, then any resource,
+        // names literally (or by a parameter's default), else assumed.
+        let subnets_first = self.resources.keys().filter(|id| self.kind(id) == "AWS::EC2::Subnet");
+        let literal_zone = subnets_first.chain(self.resources.keys()).find_map(|id| {
+            self.zone(id, "AvailabilityZone", "")
+                .filter(|z| matches!(z.origin, Origin::Input(_)))
+                .and_then(|z| region_of_zone(&z.value).map(|r| (r, z.origin)))
+        });
+        inv.region = Some(match literal_zone {
             Some((r, origin)) => Val::input(r, format!("the region of the zones, e.g. {}", origin.text())),
             None => Val::assumed(
                 "us-east-1".to_owned(),
