@@ -2,6 +2,7 @@
 //! out of `main.rs` so the commands can be tested as library calls.
 
 use crate::error::Error;
+use crate::import::{self, Source};
 use crate::output::write_atomic;
 use crate::report::sweep::{self as sweep_report, Metric};
 use crate::report::timeline::{self, Timeline};
@@ -39,6 +40,37 @@ pub enum Command {
         /// Only this topic (storage).
         topic: Option<String>,
     },
+    /// Write a scenario skeleton from `terraform show -json` output or a
+    /// CloudFormation template (JSON or YAML).
+    Import(ImportArgs),
+}
+
+/// Options of `nines import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// `terraform show -json` output (state or plan), or a CloudFormation
+    /// template (.json, .yaml, .yml).
+    pub file: PathBuf,
+    /// The input's format (default: told from its content).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub from: ImportFormat,
+    /// Write the scenario to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `--from` of `nines import`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// Told from the content (`format_version`: Terraform; `Resources`: CloudFormation).
+    Auto,
+    /// `terraform show -json` output.
+    Terraform,
+    /// A CloudFormation template.
+    Cloudformation,
 }
 
 /// What the simulating commands share: how many trials, from which seed.
@@ -188,6 +220,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Presets { topic } => stdout::print(&crate::presets::render(topic.as_deref()).map_err(Error::Usage)?),
         Command::Run(args) => run_command(&args),
+        Command::Import(args) => import_command(&args),
         Command::Timeline(args) => timeline_command(&args),
         Command::Sweep(args) => sweep_command(&args),
     }
@@ -289,6 +322,34 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     if !args.execution.quiet {
         let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
         stdout::note(format_args!("wrote {}", names.join(", ")));
+    }
+    Ok(())
+}
+
+/// `nines import`: the scenario on stdout or in `--output`, checked by
+/// loading it first.
+fn import_command(args: &ImportArgs) -> Result<(), Error> {
+    let source = match args.from {
+        ImportFormat::Auto => Source::Auto,
+        ImportFormat::Terraform => Source::Terraform,
+        ImportFormat::Cloudformation => Source::CloudFormation,
+    };
+    let imported = import::import_file(&args.file, source)?;
+    let name = args.output.clone().unwrap_or_else(|| PathBuf::from("imported.toml"));
+    if let Err(e) = scenario::load_str(&name, &imported.scenario, &[]) {
+        return Err(Error::Runtime(format!(
+            "the scenario imported from {} does not load, a bug in nines import (please report it with the input): {e}",
+            args.file.display()
+        )));
+    }
+    match &args.output {
+        None => print!("{}", imported.scenario),
+        Some(path) => {
+            write_atomic(path, imported.scenario.as_bytes())?;
+            if !args.quiet {
+                eprintln!("wrote {}: {}", path.display(), import::summary(&imported));
+            }
+        }
     }
     Ok(())
 }

@@ -9,7 +9,8 @@
 //! [`engine`] simulates one trial; [`runner`] runs trials in parallel and
 //! [`stats`] accumulates them; [`report`] renders tables, JSON and CSV;
 //! [`plot`] draws charts from the same report data; [`sweep`] runs a
-//! scenario over values of a parameter; [`cli`] is the command line.
+//! scenario over values of a parameter; [`import`] writes a scenario
+//! skeleton from Terraform or CloudFormation; [`cli`] is the command line.
 
 #![warn(missing_docs)]
 
@@ -17,6 +18,7 @@ pub mod cli;
 pub mod dist;
 pub mod engine;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod output;
 pub mod plot;
