@@ -228,7 +228,19 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 
 /// `nines run`: the table on stdout, then every file asked for.
 fn run_command(args: &RunArgs) -> Result<(), Error> {
-    let (s, report, trials) = runner::simulate_keeping(&args.options(), args.trials_csv.is_some())?;
+    // Per-trial rows stream to spill files as the run goes: the scenario
+    // is loaded once first to know its variants.
+    let mut rows = match &args.trials_csv {
+        None => None,
+        Some(_) => {
+            let mut s = runner::load_with_overrides(&args.file, args.sampling.trials, args.sampling.seed)?;
+            runner::select_variants(&mut s, &args.execution.variants)?;
+            Some(csv::TrialsCsv::new(&s.variants.iter().collect::<Vec<_>>())?)
+        }
+    };
+    let mut add = |v: usize, t: &[crate::engine::TrialSummary]| rows.as_mut().map_or(Ok(()), |r| r.add(v, t));
+    let sink: Option<runner::TrialSink<'_>> = args.trials_csv.is_some().then_some(&mut add as runner::TrialSink<'_>);
+    let (s, report) = runner::simulate(&args.options(), sink)?;
     stdout::print(&table::render(&report))?;
     if let Some(path) = &args.json {
         write_atomic(path, report.to_json().as_bytes())?;
@@ -236,20 +248,8 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     if let Some(path) = &args.csv {
         write_atomic(path, &csv::summary(&report)?)?;
     }
-    if let Some(path) = &args.trials_csv {
-        let rows: Vec<csv::VariantTrials<'_>> = s
-            .variants
-            .iter()
-            .zip(&trials)
-            .map(|(m, t)| csv::VariantTrials {
-                variant: &m.variant,
-                seed: m.seed,
-                horizon: m.horizon,
-                slo: m.slo,
-                trials: t,
-            })
-            .collect();
-        write_atomic(path, &csv::trials(&rows)?)?;
+    if let (Some(path), Some(rows)) = (&args.trials_csv, rows) {
+        rows.write(path)?;
     }
     if let Some(dir) = &args.plots {
         let models: Vec<&crate::model::Model> = s.variants.iter().collect();
