@@ -98,7 +98,16 @@ pub fn sweep(s: &super::sweep::SweepReport) -> Result<Vec<u8>, Error> {
 /// temporary file of their own and are joined, variant by variant, when
 /// the file is written, so memory stays flat whatever the trials.
 pub struct TrialsCsv {
-    variants: Vec<(String, u64, bool, u64, csv::Writer<std::io::BufWriter<std::fs::File>>)>,
+    variants: Vec<Spill>,
+}
+
+/// One variant's rows so far.
+struct Spill {
+    name: String,
+    seed: String,
+    slo: bool,
+    next: u64,
+    rows: csv::Writer<std::io::BufWriter<std::fs::File>>,
 }
 
 impl TrialsCsv {
@@ -109,7 +118,7 @@ impl TrialsCsv {
             .map(|m| {
                 let f = tempfile::tempfile().map_err(fail)?;
                 let w = csv::WriterBuilder::new().has_headers(false).from_writer(std::io::BufWriter::new(f));
-                Ok((m.variant.clone(), m.seed, m.slo.is_some(), 0, w))
+                Ok(Spill { name: m.variant.clone(), seed: m.seed.to_string(), slo: m.slo.is_some(), next: 0, rows: w })
             })
             .collect::<Result<_, Error>>()?;
         Ok(TrialsCsv { variants })
@@ -117,26 +126,26 @@ impl TrialsCsv {
 
     /// Adds consecutive trials of variant `v`.
     pub fn add(&mut self, v: usize, trials: &[TrialSummary]) -> Result<(), Error> {
-        let (name, seed, slo, next, w) = &mut self.variants[v];
-        let seed = seed.to_string();
+        let sp = &mut self.variants[v];
         for t in trials {
-            let (windows, met) = if *slo {
+            let (windows, met) = if sp.slo {
                 (t.slo_windows.to_string(), t.slo_windows_met.to_string())
             } else {
                 (String::new(), String::new())
             };
-            w.write_record([
-                name.as_str(),
-                &seed,
-                &next.to_string(),
-                &num(t.downtime),
-                &t.outages.to_string(),
-                &t.events.to_string(),
-                &windows,
-                &met,
-            ])
-            .map_err(fail)?;
-            *next += 1;
+            sp.rows
+                .write_record([
+                    sp.name.as_str(),
+                    &sp.seed,
+                    &sp.next.to_string(),
+                    &num(t.downtime),
+                    &t.outages.to_string(),
+                    &t.events.to_string(),
+                    &windows,
+                    &met,
+                ])
+                .map_err(fail)?;
+            sp.next += 1;
         }
         Ok(())
     }
@@ -144,8 +153,8 @@ impl TrialsCsv {
     /// Writes the header and every variant's rows to `path`.
     pub fn write(self, path: &std::path::Path) -> Result<(), Error> {
         let mut spills = Vec::new();
-        for (_, _, _, _, w) in self.variants {
-            let mut f = w.into_inner().map_err(|e| fail(e.error()))?.into_inner().map_err(|e| fail(e.error()))?;
+        for sp in self.variants {
+            let mut f = sp.rows.into_inner().map_err(|e| fail(e.error()))?.into_inner().map_err(|e| fail(e.error()))?;
             std::io::Seek::rewind(&mut f).map_err(fail)?;
             spills.push(f);
         }
