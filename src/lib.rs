@@ -16,6 +16,7 @@
 
 pub mod cli;
 pub mod dist;
+pub mod durability;
 pub mod engine;
 pub mod error;
 pub mod import;
@@ -26,6 +27,7 @@ pub mod presets;
 pub mod probe;
 pub mod progress;
 pub mod queue;
+pub mod rare;
 pub mod report;
 pub mod rng;
 pub mod runner;
