@@ -70,17 +70,21 @@ impl State {
                 count(events as f64 / elapsed.as_secs_f64()),
             )
         } else {
-            let per_trial = events as f64 / done as f64;
-            let rate = events as f64 / elapsed.as_secs_f64();
+            // Projections from the first moments of a run are noise (thread
+            // start-up, a busy machine): wait a little.
             let left = (self.total - done) as f64 * elapsed.as_secs_f64() / done as f64;
-            if left < WARN_AFTER.as_secs_f64() {
+            if elapsed < FIRST_LOOK || left < WARN_AFTER.as_secs_f64() {
                 return;
             }
+            let per_trial = events as f64 / done as f64;
+            let rate = events as f64 / elapsed.as_secs_f64();
+            let detail = if events > 0 {
+                format!("about {} events per trial at {} events/s: ", count(per_trial), count(rate))
+            } else {
+                String::new()
+            };
             format!(
-                "note: about {} events per trial at {} events/s: {} trials will take about {} more \
-                 (use --trials to shorten)",
-                count(per_trial),
-                count(rate),
+                "note: {detail}{} trials will take about {} more (use --trials to shorten)",
                 self.total,
                 clock(left)
             )
