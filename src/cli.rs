@@ -283,7 +283,7 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
             ));
         }
     }
-    Ok(())
+    report.refusals()
 }
 
 /// `nines timeline`: one trial as text on stdout, and as a chart.
