@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod calendar;
 pub mod cli;
 pub mod dist;
 pub mod durability;

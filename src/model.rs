@@ -8,6 +8,7 @@
 //! gate knows its parents, so a state change is pushed upward incrementally
 //! instead of re-evaluating the tree.
 
+use crate::calendar::Calendar;
 use crate::dist::Dist;
 use crate::presets::storage::StorageClass;
 use std::fmt;
@@ -476,6 +477,170 @@ impl DataGroup {
     }
 }
 
+/// A repair crew: `size` people who repair the units that name it, one
+/// unit each at a time, first come first served (or by priority).
+#[derive(Clone, Debug)]
+pub struct Crew {
+    /// Name in the scenario.
+    pub name: String,
+    /// Optional description.
+    pub description: Option<String>,
+    /// Members: repairs under way at once.
+    pub size: u32,
+    /// Working hours; `None`: always at work.
+    pub hours: Option<Calendar>,
+    /// Index into `Model::dists`: out of working hours, the on-call
+    /// response before a repair starts; `None`: repairs wait for working
+    /// hours.
+    pub after_hours: Option<u32>,
+    /// Waiting repairs are taken by priority (lowest number first), then
+    /// in order of arrival; otherwise in order of arrival.
+    pub by_priority: bool,
+    /// Random-stream key of response delays.
+    pub stream: u64,
+}
+
+/// Planned maintenance of a component's replicas: each round takes them out
+/// of service, one at a time (`rolling`) or all at once.
+#[derive(Clone, Debug)]
+pub struct Maintenance {
+    /// Index into `Model::components`.
+    pub component: u32,
+    /// The units maintained, in order.
+    pub units: Vec<u32>,
+    /// Hours between rounds.
+    pub every: f64,
+    /// Hours to the first round.
+    pub offset: f64,
+    /// Index into `Model::dists`: how long one unit (or, all at once, the
+    /// round) is out of service.
+    pub duration: u32,
+    /// Work starts only while this is open; `None`: any time.
+    pub window: Option<Calendar>,
+    /// One unit at a time, each skipped while another replica is down;
+    /// otherwise all at once.
+    pub rolling: bool,
+    /// Random-stream key of durations.
+    pub stream: u64,
+}
+
+/// A periodic (proof) test of a unit that may fail silently.
+#[derive(Clone, Debug)]
+pub struct ProofTest {
+    /// Hours between tests of one unit.
+    pub every: f64,
+    /// Hours to the first test.
+    pub offset: f64,
+    /// Replicas are tested in turn (replica i shifted by i/count of the
+    /// interval) rather than together.
+    pub stagger: bool,
+    /// Index into `Model::dists`: how long a test takes the unit out of
+    /// service.
+    pub duration: u32,
+    /// Probability that a test misses a hidden failure.
+    pub miss: f64,
+}
+
+/// Hidden (latent) failures of a component's replicas.
+#[derive(Clone, Debug)]
+pub struct Latent {
+    /// Index into `Model::components`.
+    pub component: u32,
+    /// Its units.
+    pub units: Vec<u32>,
+    /// Share of its failures that are silent (a standby member's failures
+    /// while it serves are always noticed).
+    pub share: f64,
+    /// Periodic tests, if any.
+    pub test: Option<ProofTest>,
+    /// Random-stream key of silent/noticed draws and test outcomes.
+    pub stream: u64,
+}
+
+/// How many members one shock takes down.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ShockHits {
+    /// Each member independently with this probability.
+    Each(f64),
+    /// Exactly this many, chosen at random.
+    Exactly(u32),
+}
+
+/// A common-cause shock on a set of units (a bad deploy, a configuration
+/// push, an expired certificate): it strikes at its own rate, takes members
+/// down, and all of them come back after the rollback, without repairs.
+#[derive(Clone, Debug)]
+pub struct Shock {
+    /// Name in the scenario.
+    pub name: String,
+    /// Optional description.
+    pub description: Option<String>,
+    /// Units it may take down.
+    pub members: Vec<u32>,
+    /// Index into `Model::dists`: time from the end of one shock to the next.
+    pub between: u32,
+    /// Index into `Model::dists`: time until everything hit is back.
+    pub rollback: u32,
+    /// Which members a shock takes down.
+    pub hits: ShockHits,
+    /// The β factor it was stated with, if any (for `nines check`).
+    pub beta: Option<f64>,
+    /// Random-stream key of shock times.
+    pub stream: u64,
+    /// Random-stream key of which members are hit and of rollback times.
+    pub hit_stream: u64,
+}
+
+/// An input given as a range or distribution ("we don't know it"), as
+/// found in the scenario: which field, how it is spread, and the value this
+/// model was compiled with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UncertainInput {
+    /// Dotted field path (`components.db.mttf`).
+    pub path: String,
+    /// `log-uniform`, `uniform`, `triangular` or `lognormal`.
+    pub law: String,
+    /// Low end as written (for a lognormal its 5th percentile).
+    pub low: String,
+    /// High end as written (for a lognormal its 95th percentile).
+    pub high: String,
+    /// The central value (median, or the mode of a triangular), as the
+    /// model would be written with it.
+    pub central: String,
+    /// The value this model was compiled with.
+    pub value: String,
+}
+
+/// How operations run: repair crews, planned maintenance, hidden failures
+/// and their tests, common-cause shocks, and which units' failure clocks
+/// stop while their zone or region is out. Per-unit tables are indexed by
+/// unit.
+#[derive(Clone, Debug, Default)]
+pub struct Operations {
+    /// Repair crews.
+    pub crews: Vec<Crew>,
+    /// Maintenance schedules.
+    pub maintenance: Vec<Maintenance>,
+    /// Components with hidden failures.
+    pub latent: Vec<Latent>,
+    /// Common-cause shocks.
+    pub shocks: Vec<Shock>,
+    /// Per unit: its crew, or [`NONE`] (repaired on its own clock).
+    pub unit_crew: Vec<u32>,
+    /// Per unit: its repair priority (lower first).
+    pub unit_priority: Vec<u32>,
+    /// Per unit: its entry in `latent`, or [`NONE`].
+    pub unit_latent: Vec<u32>,
+    /// Per unit: its failure clock stops while its zone or region is out
+    /// (otherwise it ages, and may fail, during the outage).
+    pub unit_pauses: Vec<bool>,
+    /// Per unit: its failures and repairs go through crews, hidden
+    /// failures or paused clocks (`engine::operations`).
+    pub unit_special: Vec<bool>,
+    /// Some unit's clock stops during zone or region outages.
+    pub any_pauses: bool,
+}
+
 /// One line of a variant's monthly bill.
 #[derive(Clone, Debug)]
 pub struct CostItem {
@@ -502,6 +667,12 @@ pub enum CauseKind {
     Standby,
     /// A data store's incident (loss or corruption) and its recovery.
     Store,
+    /// Planned maintenance of a component.
+    Maintenance,
+    /// A periodic test of a component (it is out of service meanwhile).
+    Test,
+    /// A common-cause shock (bad deploy, configuration push, …).
+    Shock,
 }
 
 impl fmt::Display for CauseKind {
@@ -514,6 +685,9 @@ impl fmt::Display for CauseKind {
             CauseKind::Group => "group",
             CauseKind::Standby => "standby pair",
             CauseKind::Store => "store",
+            CauseKind::Maintenance => "maintenance",
+            CauseKind::Test => "test",
+            CauseKind::Shock => "shock",
         })
     }
 }
@@ -574,7 +748,8 @@ pub struct Model {
     pub zone_units: Csr,
     /// Units standing in each region (in its zones or directly).
     pub region_units: Csr,
-    /// Causes: components, then zones, then regions.
+    /// Causes: components, then zones, regions, maintenance schedules,
+    /// tests and shocks.
     pub causes: Vec<Cause>,
     /// Buckets.
     pub buckets: Vec<Bucket>,
@@ -606,6 +781,10 @@ pub struct Model {
     pub rto: Option<f64>,
     /// Recovery point objective, hours.
     pub rpo: Option<f64>,
+    /// Crews, maintenance, hidden failures, shocks, clocks.
+    pub ops: Operations,
+    /// Inputs given as ranges, with the value each took here.
+    pub uncertain: Vec<UncertainInput>,
 }
 
 impl Model {
@@ -625,6 +804,21 @@ impl Model {
     #[inline]
     pub fn region_cause(&self, region: u32) -> u32 {
         (self.components.len() + self.zones.len()) as u32 + region
+    }
+
+    /// Cause index of maintenance schedule `m`.
+    pub fn maintenance_cause(&self, m: u32) -> u32 {
+        (self.components.len() + self.zones.len() + self.regions.len()) as u32 + m
+    }
+
+    /// Cause index of the tests of hidden-failure entry `l`.
+    pub fn test_cause(&self, l: u32) -> u32 {
+        self.maintenance_cause(self.ops.maintenance.len() as u32) + l
+    }
+
+    /// Cause index of shock `k`.
+    pub fn shock_cause(&self, k: u32) -> u32 {
+        self.test_cause(self.ops.latent.len() as u32) + k
     }
 
     /// Whether an event at time `t` happens within the trial, which covers

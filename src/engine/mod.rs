@@ -19,12 +19,19 @@
 //! [`crate::runner`] runs many trials in parallel; [`crate::stats`] adds
 //! them up.
 
+mod ages;
 mod buckets;
+mod crews;
 mod groups;
+mod latent;
+mod maintenance;
+mod operations;
+mod shocks;
 mod standby;
 mod stores;
 
 pub use buckets::BucketTrial;
+pub use operations::{CrewTrial, LatentTrial, MaintenanceTrial, OpsTrial, ShockTrial};
 pub use stores::{Incident, backup_outcome};
 
 use crate::model::{Model, NONE, OutageProcess, Role};
@@ -74,6 +81,20 @@ pub enum Event {
     ControlPlaneDown(u32),
     /// A region's control plane works again.
     ControlPlaneUp(u32),
+    /// Working hours of crew `0` begin (repairs wait for them).
+    CrewShift(u32),
+    /// Maintenance schedule `0`: a turn (or a round) is due.
+    MaintenanceDue(u32),
+    /// Maintenance schedule `0`: the work under way ends.
+    MaintenanceDone(u32),
+    /// A periodic test of unit `0` is due.
+    TestStart(u32),
+    /// The test of unit `0` ends.
+    TestEnd(u32),
+    /// Shock `0` strikes.
+    ShockStart(u32),
+    /// Shock `0` is rolled back.
+    ShockEnd(u32),
 }
 
 /// Per-thread working memory, reused from trial to trial.
@@ -112,6 +133,12 @@ pub struct Scratch {
     window_down: Vec<f64>,
     /// Where to count events as they happen (for progress), if anywhere.
     events_counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    operations: operations::OpsScratch,
+    ages: ages::AgeScratch,
+    crews: crews::CrewScratch,
+    latent: latent::LatentScratch,
+    maintenance: maintenance::MaintenanceScratch,
+    shocks: shocks::ShockScratch,
 }
 
 impl Scratch {
@@ -143,6 +170,12 @@ impl Scratch {
             control_rng: vec![stream(0, 0, 0); model.regions.len()],
             window_down: vec![0.0; model.slo_windows as usize],
             events_counter: None,
+            operations: operations::OpsScratch::new(model),
+            ages: ages::AgeScratch::new(model),
+            crews: crews::CrewScratch::new(model),
+            latent: latent::LatentScratch::new(model),
+            maintenance: maintenance::MaintenanceScratch::new(model),
+            shocks: shocks::ShockScratch::new(model),
         }
     }
 
@@ -265,6 +298,34 @@ pub enum Happening {
     ControlPlaneImpaired(u32),
     /// A region's control plane works again.
     ControlPlaneRestored(u32),
+    /// Unit failed without anybody noticing (a hidden failure).
+    FailedSilently(u32),
+    /// A hidden failure of the unit was found: by a test or maintenance
+    /// (`true`) or because it was needed (`false`).
+    LatentFound(u32, bool),
+    /// A periodic test took the unit out of service.
+    TestStarted(u32),
+    /// The unit's test ended.
+    TestEnded(u32),
+    /// The unit's test missed its hidden failure.
+    TestMissed(u32),
+    /// Planned maintenance took the unit out of service.
+    MaintenanceStarted(u32),
+    /// The unit's maintenance ended.
+    MaintenanceEnded(u32),
+    /// The unit's maintenance turn was skipped (it, or another replica, down).
+    MaintenanceSkipped(u32),
+    /// The unit's repair waits for its crew (every member busy, or out of
+    /// working hours).
+    RepairQueued(u32),
+    /// A crew member took the unit's repair.
+    RepairStarted(u32),
+    /// Shock `0` struck.
+    ShockStarted(u32),
+    /// Shock `0` took unit `1` down.
+    ShockHit(u32, u32),
+    /// Shock `0` was rolled back: everything it took down is back.
+    ShockEnded(u32),
 }
 
 /// Receives what happens during a trial (the accumulator, or a timeline).
@@ -277,6 +338,10 @@ pub trait Observer {
     /// A data incident, once its recovery is known.
     #[inline]
     fn incident(&mut self, _incident: &Incident) {}
+    /// What crews, maintenance, hidden failures and shocks added up to in
+    /// the trial, once at its end (only when the model has any of them).
+    #[inline]
+    fn operations(&mut self, _trial: &OpsTrial<'_>) {}
 }
 
 /// Where a trial stands between two events: what the event loop carries
@@ -327,6 +392,9 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
         if matches!(unit.role, Role::Plain | Role::Member(_)) {
             let rng = &mut s.unit_rng[u];
             *rng = seed.stream(unit.stream);
+            if model.ops.unit_special[u] {
+                continue;
+            }
             let t = model.dists[model.unit_life[u][0] as usize].sample(rng);
             if model.within(t) {
                 s.queue.schedule(t, Event::Fail(u as u32));
@@ -362,6 +430,12 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
     groups::start_trial(model, s, trial);
     standby::start_trial(model, s, trial);
     stores::start_trial(model, s, trial);
+    operations::start_trial(model, s, trial);
+    for u in 0..model.units.len() as u32 {
+        if model.ops.unit_special[u as usize] {
+            operations::first_failure(model, s, u);
+        }
+    }
 
     TrialState { up: s.gate_up[model.root as usize], ..TrialState::default() }
 }
@@ -383,6 +457,8 @@ pub fn step(model: &Model, s: &mut Scratch, st: &mut TrialState, obs: &mut impl 
     }
     st.last_t = t;
     let seen = match ev {
+        // Special units tell whether their failure was noticed.
+        Event::Fail(u) if model.ops.unit_special[u as usize] => None,
         Event::Fail(u) | Event::SlotFail(u) => Some(Happening::Failed(u)),
         Event::Repair(u) => Some(Happening::Repaired(u)),
         Event::ZoneDown(z) => Some(Happening::ZoneDown(z)),
@@ -400,12 +476,22 @@ pub fn step(model: &Model, s: &mut Scratch, st: &mut TrialState, obs: &mut impl 
         | Event::StoreLoss(_)
         | Event::StoreCorrupt(_)
         | Event::CorruptionNoticed(_)
-        | Event::StoreRecovered(_) => None,
+        | Event::StoreRecovered(_)
+        | Event::CrewShift(_)
+        | Event::MaintenanceDue(_)
+        | Event::MaintenanceDone(_)
+        | Event::TestStart(_)
+        | Event::TestEnd(_)
+        | Event::ShockStart(_)
+        | Event::ShockEnd(_) => None,
     };
     if let Some(what) = seen {
         obs.happened(t, what);
     }
     let cause = handle(model, s, t, ev, summary, obs);
+    if s.latent.hidden_now > 0 {
+        latent::reveal_needed(model, s, t);
+    }
     for (when, what) in s.pending_happenings.drain(..) {
         obs.happened(when, what);
     }
@@ -445,6 +531,7 @@ pub fn end_trial(model: &Model, s: &mut Scratch, st: TrialState, obs: &mut impl 
         summary.slo_windows_met = met as u32;
     }
     s.buckets.close(horizon);
+    operations::end_trial(model, s, obs);
     for inc in &s.incidents {
         summary.incidents += 1;
         let st = &model.stores[inc.store as usize];
@@ -493,6 +580,8 @@ fn handle(
     obs: &mut impl Observer,
 ) -> u32 {
     match ev {
+        Event::Fail(u) if model.ops.unit_special[u as usize] => operations::failed(model, s, u, t),
+        Event::Repair(u) if model.ops.unit_special[u as usize] => operations::repaired(model, s, u, t),
         Event::Fail(u) => {
             set_unit(model, s, u, true, t);
             let b = model.unit_bucket[u as usize];
@@ -587,6 +676,35 @@ fn handle(
             standby::failover_done(model, s, p, t);
             model.units[model.standbys[p as usize].unit as usize].component
         }
+        Event::CrewShift(k) => {
+            // Repairs starting bring nothing down: any cause will do.
+            crews::shift(model, s, k, t);
+            0
+        }
+        Event::MaintenanceDue(m) => {
+            maintenance::due(model, s, m, t);
+            model.maintenance_cause(m)
+        }
+        Event::MaintenanceDone(m) => {
+            maintenance::done(model, s, m, t);
+            model.maintenance_cause(m)
+        }
+        Event::TestStart(u) => {
+            latent::test_start(model, s, u, t);
+            model.test_cause(model.ops.unit_latent[u as usize])
+        }
+        Event::TestEnd(u) => {
+            latent::test_end(model, s, u, t);
+            model.test_cause(model.ops.unit_latent[u as usize])
+        }
+        Event::ShockStart(k) => {
+            shocks::strike(model, s, k, t);
+            model.shock_cause(k)
+        }
+        Event::ShockEnd(k) => {
+            shocks::rolled_back(model, s, k, t);
+            model.shock_cause(k)
+        }
     }
 }
 
@@ -643,6 +761,9 @@ fn area_changed(model: &Model, s: &mut Scratch, t: f64, area: Area, down: bool, 
     }
     for &u in units {
         set_unit(model, s, u, down, t);
+    }
+    if model.ops.any_pauses {
+        ages::area_changed(model, s, units, t);
     }
     for (&z, &was) in zones.iter().zip(&was_healthy) {
         if was != s.zone_healthy(model, z) {

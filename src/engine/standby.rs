@@ -95,6 +95,8 @@ fn may_serve_at_once(model: &Model, s: &Scratch, p: u32, u: u32) -> bool {
 /// `needs_control_plane`, the first whose region's control plane works; if
 /// none, the pair waits for [`control_plane_back`]).
 fn start_failover(model: &Model, s: &mut Scratch, p: u32, t: f64) {
+    // Looking for a member finds the hidden failures of the others.
+    super::latent::needed_by_pair(model, s, p, t);
     let pi = p as usize;
     let pair = &model.standbys[pi];
     let usable = |m: u32| {
@@ -108,6 +110,11 @@ fn start_failover(model: &Model, s: &mut Scratch, p: u32, t: f64) {
         s.standby.key[pi] = Some(s.queue.schedule(done, Event::FailoverDone(p)));
     }
     s.pending_happenings.push((t, Happening::FailoverStarted(p)));
+}
+
+/// Whether member `u` serves pair `p` now.
+pub(super) fn is_active(s: &Scratch, p: u32, u: u32) -> bool {
+    s.standby.active[p as usize] == u
 }
 
 /// The failover finished: the target member serves.

@@ -51,6 +51,82 @@ pub struct RawScenario {
     /// Datasets kept in redundancy groups, whose durability is simulated.
     #[serde(default)]
     pub datasets: IndexMap<String, RawDataset>,
+    /// Repair crews that components name.
+    #[serde(default)]
+    pub crews: IndexMap<String, RawCrew>,
+    /// Common-cause shocks on sets of components (bad deploys, …).
+    #[serde(default)]
+    pub shocks: IndexMap<String, RawShock>,
+}
+
+/// `[crews.NAME]`: people who repair the components that name the crew.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCrew {
+    pub description: Option<String>,
+    /// Members (repairs under way at once).
+    pub size: i64,
+    /// Working hours, e.g. "weekdays 09:00-17:00" (default: always).
+    pub hours: Option<String>,
+    /// Time zone of the hours, e.g. "-05:00" (default: simulation.time_zone).
+    pub time_zone: Option<String>,
+    /// Out of hours, the on-call response before a repair starts; without
+    /// it, repairs wait for working hours.
+    pub after_hours: Option<DistSpec>,
+    /// "fifo" (default) or "priority" (components' `priority`, lowest first).
+    pub queue: Option<String>,
+}
+
+/// `maintenance = { every = "30d", duration = "20m", window = "sun 02:00-06:00" }`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMaintenance {
+    pub every: String,
+    /// First round (default: at `every`).
+    pub offset: Option<String>,
+    /// Out of service per unit (all at once: per round).
+    pub duration: DistSpec,
+    /// Work starts only within these hours, e.g. "sun 02:00-06:00".
+    pub window: Option<String>,
+    /// One unit at a time, skipped while another replica is down (default);
+    /// `false`: all at once.
+    pub rolling: Option<bool>,
+}
+
+/// `test = { every = "30d", duration = "15m", miss = "5%" }`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTest {
+    pub every: String,
+    /// First test (default: at `every`).
+    pub offset: Option<String>,
+    /// Out of service while tested (default: not at all).
+    pub duration: Option<DistSpec>,
+    /// Chance a test misses a hidden failure (default 0%).
+    pub miss: Option<String>,
+    /// Replicas tested in turn, spread over the interval.
+    #[serde(default)]
+    pub stagger: bool,
+}
+
+/// `[shocks.NAME]`: a common-cause event on a set of components.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShock {
+    pub description: Option<String>,
+    /// Components whose replicas it may take down.
+    pub components: Vec<String>,
+    pub rate: Option<String>,
+    pub mtbf: Option<String>,
+    /// β-factor form: this share of each member's failure rate is moved
+    /// to the shock (members then need one exponential rate).
+    pub beta: Option<String>,
+    /// Each member is taken down with this probability (default 100%)...
+    pub probability: Option<String>,
+    /// ...or exactly this many members.
+    pub exactly: Option<i64>,
+    /// Until everything it took down is back (rollback), not via crews.
+    pub rollback: DistSpec,
 }
 
 /// `[datasets.NAME]`: data kept in `groups` redundancy groups of replicas
@@ -305,6 +381,11 @@ pub struct RawSimulation {
     pub seed: Option<RawSeed>,
     /// Which service the report is about, when there are several roots.
     pub service: Option<String>,
+    /// Local date and time of t = 0, e.g. "2026-03-02 08:00" (default: a
+    /// Monday 00:00): where calendars and daily times fall.
+    pub start: Option<String>,
+    /// UTC offset of `start` and of calendars without their own (default UTC).
+    pub time_zone: Option<String>,
 }
 
 /// `[targets]`
@@ -391,6 +472,21 @@ pub struct RawComponent {
     pub hourly_usd: Option<f64>,
     /// Price of one replica per month, USD.
     pub monthly_usd: Option<f64>,
+    /// The crew that repairs it (default: each replica repaired at once,
+    /// on its own clock).
+    pub crew: Option<String>,
+    /// Repair priority with a crew's `queue = "priority"` (lower first).
+    pub priority: Option<i64>,
+    /// Planned maintenance of its replicas.
+    pub maintenance: Option<RawMaintenance>,
+    /// Share of its failures that are silent (hidden until a test or until
+    /// it is needed), e.g. "100%".
+    pub latent: Option<String>,
+    /// Periodic tests that find hidden failures.
+    pub test: Option<RawTest>,
+    /// Whether its failure clock runs while its zone or region is out
+    /// (default true).
+    pub ages_during_outages: Option<bool>,
 }
 
 /// `[services.NAME]`

@@ -9,15 +9,22 @@
 //! runs them in order and links the result. A new concept is a new module
 //! and one line in [`compile`].
 
+mod ages;
 mod buckets;
 mod components;
+mod crews;
 mod datasets;
 mod dists;
 mod groups;
+mod latent;
+mod maintenance;
+mod shocks;
 mod standby;
+mod start;
 mod stores;
 mod structure;
 mod topology;
+pub(super) mod uncertain;
 mod values;
 
 use super::raw::RawScenario;
@@ -48,6 +55,12 @@ struct Draft {
     data_groups: Vec<DataGroup>,
     /// Names that stand for one node in structures (groups, standby pairs).
     single_node: IndexMap<String, Node>,
+    /// Crews, maintenance, hidden failures, shocks, clocks.
+    ops: Operations,
+    /// Local week-hour at t = 0 in the scenario's time zone ([`start`]).
+    origin: f64,
+    /// The scenario's UTC offset, hours.
+    time_zone: f64,
 }
 
 impl Draft {
@@ -138,6 +151,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     let (horizon, trials, slo, slo_window) = simulation(raw)?;
     let seed = seed(raw)?;
     let mut d = Draft::default();
+    start::start(raw, &mut d)?;
     topology::regions(raw, &mut d)?;
     components::require_any(raw)?;
     components::components(raw, &mut d)?;
@@ -146,6 +160,11 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     other_costs(raw, &mut d)?;
     stores::stores(raw, &mut d)?;
     datasets::datasets(raw, &mut d)?;
+    crews::crews(raw, &mut d)?;
+    maintenance::maintenance(raw, &mut d)?;
+    latent::latent(raw, &mut d)?;
+    shocks::shocks(raw, &mut d)?;
+    ages::ages(raw, &mut d)?;
     let structure = structure::build(raw, &mut d)?;
     let (rto, rpo, downtime_cost_per_hour) = targets(raw)?;
     Ok(Model {
@@ -182,6 +201,7 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         buckets,
         stores,
         data_groups,
+        mut ops,
         ..
     } = d;
     let gates = s.gates;
@@ -211,6 +231,16 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         .map(|(c, kind)| Cause { kind, name: c.name.clone() })
         .chain(zones.iter().map(|z| Cause { kind: CauseKind::Zone, name: z.name.clone() }))
         .chain(regions.iter().map(|r| Cause { kind: CauseKind::Region, name: r.name.clone() }))
+        .chain(ops.maintenance.iter().map(|m| Cause {
+            kind: CauseKind::Maintenance,
+            name: components[m.component as usize].name.clone(),
+        }))
+        .chain(
+            ops.latent
+                .iter()
+                .map(|l| Cause { kind: CauseKind::Test, name: components[l.component as usize].name.clone() }),
+        )
+        .chain(ops.shocks.iter().map(|k| Cause { kind: CauseKind::Shock, name: k.name.clone() }))
         .collect();
     let mut zone_group_lists = vec![Vec::new(); zones.len()];
     for (g, group) in groups.iter().enumerate() {
@@ -223,6 +253,21 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         unit_bucket[bucket.unit as usize] = b as u32;
     }
     let unit_plain = units.iter().zip(&unit_bucket).map(|(u, &b)| u.role == Role::Plain && b == NONE).collect();
+    let n = units.len();
+    ops.unit_crew.resize(n, NONE);
+    ops.unit_priority.resize(n, u32::MAX);
+    ops.unit_latent.resize(n, NONE);
+    ops.unit_pauses.resize(n, false);
+    let mut maintained = vec![false; n];
+    for m in &ops.maintenance {
+        for &u in &m.units {
+            maintained[u as usize] = true;
+        }
+    }
+    ops.unit_special = (0..n)
+        .map(|u| ops.unit_crew[u] != NONE || ops.unit_latent[u] != NONE || ops.unit_pauses[u] || maintained[u])
+        .collect();
+    ops.any_pauses = ops.unit_pauses.iter().any(|&p| p);
     let unit_life = units
         .iter()
         .map(|u| {
@@ -267,5 +312,7 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         rto: None,
         rpo: None,
         downtime_cost_per_hour: None,
+        ops,
+        uncertain: Vec::new(),
     }
 }

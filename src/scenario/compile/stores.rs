@@ -209,7 +209,10 @@ fn backup(
             };
             (positive_duration(every, &with(bat, "every"))?, offset)
         }
-        (None, Some(time)) if b.offset.is_none() => (24.0, daily_time(time, &with(bat, "at"))?),
+        // A daily time is local: from t = 0 at `simulation.start`'s time of day.
+        (None, Some(time)) if b.offset.is_none() => {
+            (24.0, (daily_time(time, &with(bat, "at"))? - d.origin).rem_euclid(24.0))
+        }
         (None, Some(_)) => {
             return invalid(with(bat, "offset"), "give `at` (a daily time) or `every` with `offset`, not both");
         }
