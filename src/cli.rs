@@ -43,6 +43,44 @@ pub enum Command {
     /// Write a scenario skeleton from `terraform show -json` output or a
     /// CloudFormation template (JSON or YAML).
     Import(ImportArgs),
+    /// Draw the architecture: regions and zones as boxes, what stands in
+    /// each, and what the service needs to be up (PNG or SVG).
+    Diagram(DiagramArgs),
+    /// Simulate a scenario and write one self-contained HTML page: the
+    /// question, the architecture, the answer, every chart, the assumptions.
+    Report(ReportArgs),
+}
+
+/// Options of `nines report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub sampling: SamplingArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub execution: ExecutionArgs,
+    /// The page to write (default: SCENARIO-report.html here).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `nines diagram`.
+#[derive(Debug, clap::Args)]
+pub struct DiagramArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Variant to draw (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    /// Output file: .svg or .png (default: SCENARIO-VARIANT-architecture.png and .svg here).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `nines import`.
@@ -135,6 +173,9 @@ pub struct RunArgs {
     /// Also draw the charts (PNG and SVG) into this folder.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 impl RunArgs {
@@ -223,12 +264,49 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Import(args) => import_command(&args),
         Command::Timeline(args) => timeline_command(&args),
         Command::Sweep(args) => sweep_command(&args),
+        Command::Diagram(args) => diagram_command(&args),
+        Command::Report(args) => report_command(&args),
     }
+}
+
+/// `nines diagram`: the architecture of one variant as PNG and/or SVG.
+fn diagram_command(args: &DiagramArgs) -> Result<(), Error> {
+    let s = scenario::load(&args.file)?;
+    let model = runner::find_variant(&s, args.variant.as_deref())?;
+    let diagram = crate::diagram::Diagram::new(&s.name, &s.sha256, model);
+    let stem = format!("{}-{}-architecture", plot::file_safe(&s.name), plot::file_safe(&model.variant));
+    let chart = plot::ArchitectureChart { diagram: &diagram, stem };
+    let files = match &args.output {
+        None => plot::save(&chart, Path::new("."))?,
+        Some(path) => {
+            let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            let wanted = match ext.as_deref() {
+                Some("svg") => "svg",
+                Some("png") => "png",
+                _ => {
+                    return Err(Error::Usage(format!("-o {}: the file name must end in .svg or .png", path.display())));
+                }
+            };
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let bytes = plot::render(&chart, dir)?
+                .into_iter()
+                .find(|(p, _)| p.extension().is_some_and(|e| e == wanted))
+                .map(|(_, b)| b)
+                .expect("render draws PNG and SVG");
+            plot::write(vec![(path.clone(), bytes)])?
+        }
+    };
+    if !args.quiet {
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        stdout::note(format_args!("wrote {}", names.join(", ")));
+    }
+    Ok(())
 }
 
 /// `nines run`: the table on stdout, then every file asked for.
 fn run_command(args: &RunArgs) -> Result<(), Error> {
-    let (s, report, trials) = runner::simulate_keeping(&args.options(), args.trials_csv.is_some())?;
+    let keep = args.trials_csv.is_some() || args.html.is_some();
+    let (s, report, trials) = runner::simulate_keeping(&args.options(), keep)?;
     stdout::print(&table::render(&report))?;
     if let Some(path) = &args.json {
         write_atomic(path, report.to_json().as_bytes())?;
@@ -251,10 +329,11 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
             .collect();
         write_atomic(path, &csv::trials(&rows)?)?;
     }
+    if let Some(path) = &args.html {
+        write_html(&s, &report, &trials, path, args.execution.quiet)?;
+    }
     if let Some(dir) = &args.plots {
-        let models: Vec<&crate::model::Model> = s.variants.iter().collect();
-        let trial = timeline::first_trial_with_outage(&models).unwrap_or(0);
-        let timelines: Vec<Timeline> = models.iter().map(|m| timeline::record(&s, m, trial)).collect();
+        let (trial, timelines) = run_timelines(&s);
         let files = plot::plot_run(&report, &timelines, dir)?;
         if !args.execution.quiet {
             stdout::note(format_args!(
@@ -265,6 +344,67 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The timelines of a run: one trial, the same for every variant (the
+/// first in which any variant had an outage, else the first).
+fn run_timelines(s: &scenario::Scenario) -> (u64, Vec<Timeline>) {
+    let models: Vec<&crate::model::Model> = s.variants.iter().collect();
+    let trial = timeline::first_trial_with_outage(&models).unwrap_or(0);
+    (trial, models.iter().map(|m| timeline::record(s, m, trial)).collect())
+}
+
+/// The command line as typed, quoted where a shell would need it.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().collect();
+    let shown = |a: &String| {
+        if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=,:+%@".contains(c)) {
+            a.clone()
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        }
+    };
+    let mut out = vec!["nines".to_owned()];
+    out.extend(args.iter().skip(1).map(shown));
+    out.join(" ")
+}
+
+/// Writes the HTML page of a run (its per-trial summaries give the paired
+/// differences).
+fn write_html(
+    s: &scenario::Scenario,
+    report: &crate::report::Report,
+    trials: &[Vec<crate::engine::TrialSummary>],
+    path: &Path,
+    quiet: bool,
+) -> Result<(), Error> {
+    let text = scenario::read(&s.path)?;
+    let comparisons = crate::report::sentences::paired_differences(report, trials);
+    let (_, timelines) = run_timelines(s);
+    let command = command_line();
+    let page = crate::html::Page {
+        scenario: s,
+        text: &text,
+        report,
+        comparisons: &comparisons,
+        timelines: &timelines,
+        command: &command,
+    };
+    write_atomic(path, crate::html::render(&page)?.as_bytes())?;
+    if !quiet {
+        stdout::note(format_args!("wrote {}", path.display()));
+    }
+    Ok(())
+}
+
+/// `nines report`: simulate, then write the page (the table goes nowhere).
+fn report_command(args: &ReportArgs) -> Result<(), Error> {
+    let (s, report, trials) = runner::simulate_keeping(&args.execution.options(&args.file, &args.sampling), true)?;
+    let path = args.output.clone().unwrap_or_else(|| {
+        let stem = args.file.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from(format!("{}-report.html", plot::file_safe(&stem)))
+    });
+    write_html(&s, &report, &trials, &path, args.execution.quiet)
 }
 
 /// `nines timeline`: one trial as text on stdout, and as a chart.

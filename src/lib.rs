@@ -15,9 +15,11 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod diagram;
 pub mod dist;
 pub mod engine;
 pub mod error;
+pub mod html;
 pub mod import;
 pub mod model;
 pub mod output;

@@ -58,6 +58,11 @@ pub struct Component {
     pub first_unit: u32,
     /// Number of replicas.
     pub count: u32,
+    /// Instance type or database class it is priced as, when the scenario
+    /// names one (`t3.micro`, `db.t4g.micro`).
+    pub instance_type: Option<String>,
+    /// Price of one replica (instance) per hour, USD, when priced by the hour.
+    pub hourly_usd: Option<f64>,
 }
 
 /// What drives a unit's state.

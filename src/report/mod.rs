@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod csv;
+pub mod sentences;
 pub mod sweep;
 pub mod table;
 pub mod timeline;

@@ -61,6 +61,10 @@ pub struct Scenario {
     pub name: String,
     /// SHA-256 of the file's bytes, so a result can be traced to its input.
     pub sha256: String,
+    /// `[scenario] description`, if any.
+    pub description: Option<String>,
+    /// `[scenario] question`: what the scenario asks, if it says.
+    pub question: Option<String>,
     /// One compiled model per variant, in file order (one named "base" when
     /// the file declares no variants).
     pub variants: Vec<Model>,
@@ -150,6 +154,8 @@ pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<
         .map(str::to_owned)
         .unwrap_or_else(|| path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()));
 
+    let meta = |key: &str| doc.get("scenario").and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_owned);
+    let (description, question) = (meta("description"), meta("question"));
     let mut models = Vec::new();
     match variants_table {
         None => models.push(file.compile(doc, "base", None, None)?),
@@ -183,7 +189,14 @@ pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<
             }
         }
     }
-    Ok(Scenario { path: path.to_owned(), name, sha256: hex_sha256(text.as_bytes()), variants: models })
+    Ok(Scenario {
+        path: path.to_owned(),
+        name,
+        sha256: hex_sha256(text.as_bytes()),
+        description,
+        question,
+        variants: models,
+    })
 }
 
 /// An error found in a variant is reported without the variant's name when

@@ -235,6 +235,8 @@ pub struct RawBucket {
 pub struct RawMeta {
     pub name: Option<String>,
     pub description: Option<String>,
+    /// The question the scenario answers (for reports).
+    pub question: Option<String>,
 }
 
 /// `[simulation]`

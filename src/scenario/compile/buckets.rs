@@ -121,6 +121,8 @@ fn bucket(b: &RawBucket, name: &str, at: &[Seg], d: &mut Draft) -> Res<()> {
             repair,
             first_unit: unit,
             count: 1,
+            instance_type: None,
+            hourly_usd: None,
         },
         CauseKind::Bucket,
     );
