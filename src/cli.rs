@@ -305,8 +305,19 @@ fn diagram_command(args: &DiagramArgs) -> Result<(), Error> {
 
 /// `nines run`: the table on stdout, then every file asked for.
 fn run_command(args: &RunArgs) -> Result<(), Error> {
-    let keep = args.trials_csv.is_some() || args.html.is_some();
-    let (s, report, trials) = runner::simulate_keeping(&args.options(), keep)?;
+    // Per-trial rows stream to spill files as the run goes: the scenario
+    // is loaded once first to know its variants.
+    let mut rows = match &args.trials_csv {
+        None => None,
+        Some(_) => {
+            let mut s = runner::load_with_overrides(&args.file, args.sampling.trials, args.sampling.seed)?;
+            runner::select_variants(&mut s, &args.execution.variants)?;
+            Some(csv::TrialsCsv::new(&s.variants.iter().collect::<Vec<_>>())?)
+        }
+    };
+    let mut add = |v: usize, t: &[crate::engine::TrialSummary]| rows.as_mut().map_or(Ok(()), |r| r.add(v, t));
+    let sink: Option<runner::TrialSink<'_>> = args.trials_csv.is_some().then_some(&mut add as runner::TrialSink<'_>);
+    let (s, report) = runner::simulate(&args.options(), sink)?;
     stdout::print(&table::render(&report))?;
     if let Some(path) = &args.json {
         write_atomic(path, report.to_json().as_bytes())?;
@@ -314,23 +325,11 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     if let Some(path) = &args.csv {
         write_atomic(path, &csv::summary(&report)?)?;
     }
-    if let Some(path) = &args.trials_csv {
-        let rows: Vec<csv::VariantTrials<'_>> = s
-            .variants
-            .iter()
-            .zip(&trials)
-            .map(|(m, t)| csv::VariantTrials {
-                variant: &m.variant,
-                seed: m.seed,
-                horizon: m.horizon,
-                slo: m.slo,
-                trials: t,
-            })
-            .collect();
-        write_atomic(path, &csv::trials(&rows)?)?;
+    if let (Some(path), Some(rows)) = (&args.trials_csv, rows) {
+        rows.write(path)?;
     }
     if let Some(path) = &args.html {
-        write_html(&s, &report, &trials, path, args.execution.quiet)?;
+        write_html(&s, &report, path, args.execution.quiet)?;
     }
     if let Some(dir) = &args.plots {
         let (trial, timelines) = run_timelines(&s);
@@ -369,17 +368,10 @@ fn command_line() -> String {
     out.join(" ")
 }
 
-/// Writes the HTML page of a run (its per-trial summaries give the paired
-/// differences).
-fn write_html(
-    s: &scenario::Scenario,
-    report: &crate::report::Report,
-    trials: &[Vec<crate::engine::TrialSummary>],
-    path: &Path,
-    quiet: bool,
-) -> Result<(), Error> {
+/// Writes the HTML page of a run.
+fn write_html(s: &scenario::Scenario, report: &crate::report::Report, path: &Path, quiet: bool) -> Result<(), Error> {
     let text = scenario::read(&s.path)?;
-    let comparisons = crate::report::sentences::paired_differences(report, trials);
+    let comparisons = crate::report::sentences::against_first(report);
     let (_, timelines) = run_timelines(s);
     let command = command_line();
     let page = crate::html::Page {
@@ -399,12 +391,12 @@ fn write_html(
 
 /// `nines report`: simulate, then write the page (the table goes nowhere).
 fn report_command(args: &ReportArgs) -> Result<(), Error> {
-    let (s, report, trials) = runner::simulate_keeping(&args.execution.options(&args.file, &args.sampling), true)?;
+    let (s, report) = runner::simulate(&args.execution.options(&args.file, &args.sampling), None)?;
     let path = args.output.clone().unwrap_or_else(|| {
         let stem = args.file.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from(format!("{}-report.html", plot::file_safe(&stem)))
     });
-    write_html(&s, &report, &trials, &path, args.execution.quiet)
+    write_html(&s, &report, &path, args.execution.quiet)
 }
 
 /// `nines timeline`: one trial as text on stdout, and as a chart.

@@ -60,6 +60,32 @@ pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Writes to `path` what `write` produces, streamed (memory does not hold
+/// the whole file), with the same guarantees as [`write_atomic`]: a
+/// regular file is replaced whole or not at all.
+pub fn write_streamed(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    match destination(path)? {
+        Destination::Direct(target) => {
+            let f = std::fs::OpenOptions::new().write(true).open(&target).map_err(io)?;
+            let mut w = std::io::BufWriter::new(f);
+            write(&mut w).and_then(|()| w.flush()).map_err(io)
+        }
+        Destination::Stdout => {
+            let mut out = std::io::stdout().lock();
+            write(&mut out).and_then(|()| out.flush()).map_err(crate::stdout::error)
+        }
+        Destination::Stderr => {
+            let _ = write(&mut std::io::stderr().lock());
+            Ok(())
+        }
+        Destination::Replace(target) => {
+            let staged = stage_with(path, &target, write)?;
+            staged.persist().map_err(io)
+        }
+    }
+}
+
 /// How a path is written.
 enum Destination {
     /// Replace this regular file (or create it).
@@ -138,6 +164,16 @@ impl Drop for Staged {
 
 /// Writes `bytes` to a new registered temporary file beside `target`.
 fn stage(path: &Path, target: &Path, bytes: &[u8]) -> Result<Staged, Error> {
+    stage_with(path, target, |w| w.write_all(bytes))
+}
+
+/// Writes what `write` produces to a new registered temporary file beside
+/// `target`.
+fn stage_with(
+    path: &Path,
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Staged, Error> {
     let io = |source| Error::Io { path: path.to_owned(), source };
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -157,8 +193,9 @@ fn stage(path: &Path, target: &Path, bytes: &[u8]) -> Result<Staged, Error> {
         Staged { file: Some(file), target: target.to_owned() }
     };
     let f = staged.file.as_ref().expect("just created").as_file();
-    let mut w = f;
-    w.write_all(bytes).map_err(io)?;
+    let mut w = std::io::BufWriter::new(f);
+    write(&mut w).and_then(|()| w.flush()).map_err(io)?;
+    drop(w);
     f.sync_all().map_err(io)?;
     Ok(staged)
 }

@@ -197,7 +197,7 @@ fn report(s: &Scenario, file: &str, limits: Limits, names: &[String]) -> Result<
         let stats = runner::run_chunk(&m, 0..1, &mut scratch, None);
         reports.push(VariantReport::new(&m, &stats));
     }
-    let r = Report::new(s, file, reports, Timing::default());
+    let r = Report::new(s, file, reports, Vec::new(), Timing::default());
     no_non_finite("table", &table::render(&r), names)?;
     if let Some(at) = non_finite_field(&r) {
         return Err(Broken(format!("the report's {at} is not finite (JSON would show null)")));

@@ -12,9 +12,9 @@ use crate::engine::{self, Scratch, TrialSummary};
 use crate::error::Error;
 use crate::model::Model;
 use crate::progress::Progress;
-use crate::report::{Report, Timing, VariantReport};
+use crate::report::{Comparison, Report, Timing, VariantReport};
 use crate::scenario::{self, Scenario};
-use crate::stats::VariantStats;
+use crate::stats::{PairStats, VariantStats};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -62,6 +62,131 @@ pub fn run_chunk(
     acc
 }
 
+/// What the trials of several variants, run side by side, add up to.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Per variant, in the order given.
+    pub stats: Vec<VariantStats>,
+    /// Per pair of variants, their trial-by-trial differences.
+    pub pairs: Vec<PairStats>,
+}
+
+/// Above this many variants only the pairs with the first are compared.
+const MAX_ALL_PAIRS: usize = 12;
+
+/// The pairs of variants compared: all of them, or with many variants
+/// each against the first.
+fn pairs(n: usize) -> Vec<(usize, usize)> {
+    if n > MAX_ALL_PAIRS {
+        return (1..n).map(|b| (0, b)).collect();
+    }
+    (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect()
+}
+
+/// Per worker: a scratch and a buffer of trial summaries per variant.
+struct Worker {
+    scratch: Vec<Scratch>,
+    trials: Vec<Vec<TrialSummary>>,
+}
+
+/// What one chunk of trials gave, for every variant.
+struct ChunkOut {
+    stats: Vec<VariantStats>,
+    pairs: Vec<PairStats>,
+    /// The chunk's trial summaries, per variant, when a sink wants them.
+    trials: Option<Vec<Vec<TrialSummary>>>,
+}
+
+fn run_one_chunk(models: &[&Model], pairs: &[(usize, usize)], w: &mut Worker, c: u64, keep: bool) -> ChunkOut {
+    let start = c * CHUNK_TRIALS;
+    let stats = models
+        .iter()
+        .enumerate()
+        .map(|(v, m)| {
+            let range = start.min(m.trials)..(start + CHUNK_TRIALS).min(m.trials);
+            w.trials[v].clear();
+            run_chunk(m, range, &mut w.scratch[v], Some(&mut w.trials[v]))
+        })
+        .collect();
+    let pairs = pairs
+        .iter()
+        .map(|&(a, b)| {
+            let mut p = PairStats::new(a, b);
+            let (ya, yb) = (models[a].horizon_years(), models[b].horizon_years());
+            for (ta, tb) in w.trials[a].iter().zip(&w.trials[b]) {
+                p.add(ta.downtime / ya - tb.downtime / yb);
+            }
+            p
+        })
+        .collect();
+    ChunkOut { stats, pairs, trials: keep.then(|| w.trials.clone()) }
+}
+
+/// A sink for every trial's summary: called with the variant's index and
+/// consecutive trials of it, in trial order for each variant.
+pub type TrialSink<'a> = &'a mut (dyn FnMut(usize, &[TrialSummary]) -> Result<(), Error> + Send);
+
+/// Runs every trial of every model side by side on the current rayon pool:
+/// chunk `c` of every variant runs on the same worker, so trial `k` of two
+/// variants (which share their random numbers) can be compared. Progress
+/// is told of trials done (and of events as they happen); `sink`, if given,
+/// receives every trial's summary, in trial order per variant, while memory
+/// stays bounded.
+pub fn run_side_by_side(
+    models: &[&Model],
+    progress: Option<&Progress>,
+    mut sink: Option<TrialSink<'_>>,
+) -> Result<Outcome, Error> {
+    let chunks = models.iter().map(|m| m.trials.div_ceil(CHUNK_TRIALS)).max().unwrap_or(0);
+    let pairs = pairs(models.len());
+    let mut total = Outcome {
+        stats: models.iter().map(|m| VariantStats::new(m)).collect(),
+        pairs: pairs.iter().map(|&(a, b)| PairStats::new(a, b)).collect(),
+    };
+    let counter = progress.map(Progress::event_counter);
+    let keep = sink.is_some();
+    // A first small batch (a chunk per worker) gives an early estimate of
+    // the run's length; then larger ones. Batches do not change results:
+    // chunks are merged in chunk order.
+    let mut batch = (rayon::current_num_threads() as u64).max(1);
+    let mut first = 0;
+    while first < chunks {
+        let last = (first + batch).min(chunks);
+        let parts: Vec<ChunkOut> = (first..last)
+            .into_par_iter()
+            .map_init(
+                || {
+                    let mut scratch: Vec<Scratch> = models.iter().map(|m| Scratch::new(m)).collect();
+                    if let Some(c) = &counter {
+                        scratch.iter_mut().for_each(|s| s.count_events(c.clone()));
+                    }
+                    Worker { scratch, trials: vec![Vec::with_capacity(CHUNK_TRIALS as usize); models.len()] }
+                },
+                |w, c| run_one_chunk(models, &pairs, w, c, keep),
+            )
+            .collect();
+        for part in parts {
+            for (t, s) in total.stats.iter_mut().zip(&part.stats) {
+                t.merge(s);
+            }
+            for (t, p) in total.pairs.iter_mut().zip(&part.pairs) {
+                t.merge(p);
+            }
+            if let (Some(sink), Some(trials)) = (sink.as_deref_mut(), &part.trials) {
+                for (v, t) in trials.iter().enumerate() {
+                    sink(v, t)?;
+                }
+            }
+        }
+        if let Some(p) = progress {
+            p.set_position(total.stats.iter().map(|s| s.trials).sum());
+        }
+        first = last;
+        batch = CHUNKS_PER_BATCH;
+    }
+    Ok(total)
+}
+
 /// Runs all trials of `model` on the current rayon pool; `progress` is
 /// called with the number of trials done after each batch.
 pub fn run(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> VariantStats {
@@ -69,39 +194,22 @@ pub fn run(model: &Model, progress: &(dyn Fn(u64) + Sync)) -> VariantStats {
 }
 
 /// Like [`run`], and with `keep` also returns every trial's summary in
-/// trial order (memory grows with trials: for exports only).
+/// trial order (memory grows with trials: for tests and small exports).
 pub fn run_keeping_trials(
     model: &Model,
     progress: &(dyn Fn(u64) + Sync),
     keep: bool,
 ) -> (VariantStats, Vec<TrialSummary>) {
-    let chunks = model.trials.div_ceil(CHUNK_TRIALS);
-    let mut total = VariantStats::new(model);
     let mut kept = Vec::new();
-    let mut first = 0;
-    while first < chunks {
-        let last = (first + CHUNKS_PER_BATCH).min(chunks);
-        let parts: Vec<(VariantStats, Vec<TrialSummary>)> = (first..last)
-            .into_par_iter()
-            .map_init(
-                || Scratch::new(model),
-                |scratch, c| {
-                    let start = c * CHUNK_TRIALS;
-                    let mut trials = Vec::new();
-                    let range = start..(start + CHUNK_TRIALS).min(model.trials);
-                    let stats = run_chunk(model, range, scratch, keep.then_some(&mut trials));
-                    (stats, trials)
-                },
-            )
-            .collect();
-        for (stats, trials) in parts {
-            total.merge(&stats);
-            kept.extend(trials);
-        }
-        progress(total.trials);
-        first = last;
-    }
-    (total, kept)
+    let mut sink = |_: usize, t: &[TrialSummary]| {
+        kept.extend_from_slice(t);
+        Ok(())
+    };
+    let outcome =
+        run_side_by_side(&[model], None, keep.then_some(&mut sink as TrialSink<'_>)).expect("keeping never fails");
+    let stats = outcome.stats.into_iter().next().expect("one model");
+    progress(stats.trials);
+    (stats, kept)
 }
 
 fn unknown_variant(s: &Scenario, want: &str) -> Error {
@@ -144,27 +252,23 @@ pub fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize),
     Ok((pool, threads))
 }
 
-/// Runs every variant of `s` on `pool`, advancing `progress` from
-/// `done_before`; with `keep`, also returns each variant's trials.
+/// Runs every variant of `s` side by side on `pool` and builds their
+/// reports (with the paired comparisons); `sink` receives every trial.
 pub fn run_variants(
     s: &Scenario,
     pool: &rayon::ThreadPool,
     progress: &Progress,
-    done_before: u64,
-    keep: bool,
-) -> (Vec<VariantReport>, Vec<Vec<TrialSummary>>) {
-    let mut reports = Vec::new();
-    let mut kept = Vec::new();
-    let mut before = done_before;
-    for m in &s.variants {
-        progress.set_message(m.variant.clone());
-        let (stats, trials) =
-            pool.install(|| run_keeping_trials(m, &|done| progress.set_position(before + done), keep));
-        before += m.trials;
-        reports.push(VariantReport::new(m, &stats));
-        kept.push(trials);
-    }
-    (reports, kept)
+    sink: Option<TrialSink<'_>>,
+) -> Result<(Vec<VariantReport>, Vec<Comparison>), Error> {
+    let models: Vec<&Model> = s.variants.iter().collect();
+    progress.set_message(match models.len() {
+        1 => models[0].variant.clone(),
+        n => format!("{n} variants"),
+    });
+    let outcome = pool.install(|| run_side_by_side(&models, Some(progress), sink))?;
+    let reports = models.iter().zip(&outcome.stats).map(|(m, st)| VariantReport::new(m, st)).collect();
+    let comparisons = outcome.pairs.iter().map(|p| Comparison::new(&models, p)).collect();
+    Ok((reports, comparisons))
 }
 
 /// Wall time and speed of a run that began at `start`.
@@ -201,23 +305,18 @@ pub fn base_overrides(trials: Option<u64>, seed: Option<u64>) -> Result<Vec<(&'s
     Ok(overrides)
 }
 
-/// Runs every selected variant and builds the report.
-pub fn simulate(opts: &RunOptions) -> Result<Report, Error> {
-    simulate_keeping(opts, false).map(|r| r.1)
-}
-
-/// [`simulate`], also returning the scenario and, with `keep`, every
-/// variant's per-trial summaries in trial order.
-pub fn simulate_keeping(opts: &RunOptions, keep: bool) -> Result<(Scenario, Report, Vec<Vec<TrialSummary>>), Error> {
+/// Runs every selected variant and builds the report; `sink`, if given,
+/// receives every trial's summary as it is simulated.
+pub fn simulate(opts: &RunOptions, sink: Option<TrialSink<'_>>) -> Result<(Scenario, Report), Error> {
     let mut s = load_with_overrides(&opts.file, opts.trials, opts.seed)?;
     select_variants(&mut s, &opts.variants)?;
     let (pool, threads) = thread_pool(opts.threads)?;
     let total: u64 = s.variants.iter().map(|m| m.trials).sum();
     let progress = Progress::new(total, !opts.quiet);
     let start = Instant::now();
-    let (reports, trials) = run_variants(&s, &pool, &progress, 0, keep);
+    let (reports, comparisons) = run_variants(&s, &pool, &progress, sink)?;
     progress.finish();
     let timing = timing(start, threads, total, &reports);
-    let report = Report::new(&s, &opts.file.display().to_string(), reports, timing);
-    Ok((s, report, trials))
+    let report = Report::new(&s, &opts.file.display().to_string(), reports, comparisons, timing);
+    Ok((s, report))
 }

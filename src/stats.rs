@@ -257,6 +257,39 @@ impl ClusteredShare {
     }
 }
 
+/// Two variants compared trial by trial: they share their random numbers,
+/// so the difference of their downtimes in one trial is free of most of
+/// the noise both carry, and its mean has a much tighter interval than the
+/// difference of the two means.
+#[derive(Clone, Debug, Default)]
+pub struct PairStats {
+    /// First variant (index in the run).
+    pub a: usize,
+    /// Second variant.
+    pub b: usize,
+    /// Downtime of `a` minus downtime of `b`, hours per year, per trial
+    /// both ran.
+    pub downtime: Moments,
+}
+
+impl PairStats {
+    /// Nothing compared yet.
+    pub fn new(a: usize, b: usize) -> Self {
+        PairStats { a, b, downtime: Moments::default() }
+    }
+
+    /// Adds one trial's difference.
+    #[inline]
+    pub fn add(&mut self, downtime_difference: f64) {
+        self.downtime.add(downtime_difference);
+    }
+
+    /// Adds another accumulator's trials after these.
+    pub fn merge(&mut self, o: &PairStats) {
+        self.downtime.merge(&o.downtime);
+    }
+}
+
 /// What the trials add up to for one bucket.
 #[derive(Clone, Debug, Default)]
 pub struct BucketStats {

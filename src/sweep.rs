@@ -286,14 +286,13 @@ pub fn simulate(args: &RunOptions, set: &[String]) -> Result<SweepReport, Error>
     let (xs, x_unit) = axis_positions(&swept.values);
     let file = args.file.display().to_string();
     let mut runs = Vec::new();
-    let mut done = 0;
     for ((s, (label, _)), x) in scenarios.iter().zip(&swept.values).zip(xs) {
         let start = Instant::now();
-        let (reports, _) = runner::run_variants(s, &pool, &progress, done, false);
-        done += s.variants.iter().map(|m| m.trials).sum::<u64>();
+        progress.next_part();
+        let (reports, comparisons) = runner::run_variants(s, &pool, &progress, None)?;
         let trials: u64 = s.variants.iter().map(|m| m.trials).sum();
         let timing = runner::timing(start, threads, trials, &reports);
-        runs.push(SweepRun { value: label.clone(), x, report: Report::new(s, &file, reports, timing) });
+        runs.push(SweepRun { value: label.clone(), x, report: Report::new(s, &file, reports, comparisons, timing) });
     }
     progress.finish();
     let m = &first.variants[0];

@@ -178,7 +178,7 @@ fn run_writes_every_chart_and_export() {
     let mut rd = csv::Reader::from_path(&trials_csv).unwrap();
     assert_eq!(
         rd.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["variant", "seed", "trial", "downtime_hours", "outages", "events", "slo_met"]
+        ["variant", "seed", "trial", "downtime_hours", "outages", "events", "slo_windows", "slo_windows_met"]
     );
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 3000 * variants.len());
@@ -190,8 +190,10 @@ fn run_writes_every_chart_and_export() {
         assert!((sum / 3000.0 - mean).abs() <= 1e-9 * mean.max(1.0), "{}: {} vs {mean}", v["name"], sum / 3000.0);
         let events: u64 = mine.iter().map(|r| r[5].parse::<u64>().unwrap()).sum();
         assert_eq!(events, v["events"].as_u64().unwrap());
-        let met = mine.iter().filter(|r| &r[6] == "true").count() as u64;
+        let met: u64 = mine.iter().map(|r| r[7].parse::<u64>().unwrap()).sum();
         assert_eq!(met, v["slo"]["met_probability"]["observed"].as_u64().unwrap());
+        let judged: u64 = mine.iter().map(|r| r[6].parse::<u64>().unwrap()).sum();
+        assert_eq!(judged, v["slo"]["windows_judged"].as_u64().unwrap());
     }
 }
 

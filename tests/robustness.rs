@@ -221,7 +221,7 @@ fn shipped_scenarios_report_finite_figures_and_possible_probabilities() {
     for file in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
         let opts =
             nines::runner::RunOptions { file: file.clone(), trials: Some(3000), quiet: true, ..Default::default() };
-        let r = nines::runner::simulate(&opts).expect("shipped scenarios run");
+        let (_, r) = nines::runner::simulate(&opts, None).expect("shipped scenarios run");
         assert_finite(&r, &file.display().to_string());
         assert_probabilities_read_right(&nines::report::table::render(&r), &file.display().to_string());
     }
@@ -271,7 +271,7 @@ up_when = { all = [{ at_least = 1, of = ["web"] }, "b", "db"] }
     let m = &s.variants[0];
     let stats = nines::runner::run(m, &|_| {});
     let v = nines::report::VariantReport::new(m, &stats);
-    let r = nines::report::Report::new(&s, "largest.toml", vec![v], Default::default());
+    let r = nines::report::Report::new(&s, "largest.toml", vec![v], Vec::new(), Default::default());
     assert_finite(&r, "largest inputs");
 }
 
@@ -412,4 +412,35 @@ fn fuzz_findings_stay_fixed() {
         n += 1;
     }
     assert!(n >= 1, "no fuzz findings in {}", dir.display());
+}
+
+#[test]
+fn a_run_that_cannot_finish_soon_says_so_early() {
+    // One-second failures and repairs over a century: about 3e9 events a
+    // trial. No trial finishes within the first seconds, which alone shows
+    // the run will take long: nines says so on stderr (a pipe here, not a
+    // terminal) without waiting for it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("slow.toml");
+    std::fs::write(
+        &file,
+        "[simulation]\nhorizon = \"100y\"\ntrials = 1000\n[components.x]\nmttf = \"1s\"\nmttr = \"1s\"\n[services.s]\nup_when = \"x\"\n",
+    )
+    .unwrap();
+    let mut child =
+        nines().args(["run", file.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx.recv_timeout(std::time::Duration::from_secs(30));
+    child.kill().unwrap();
+    let _ = child.wait();
+    let line = line.expect("a note within 30 s");
+    assert!(line.starts_with("note: no trial has finished after"), "{line}");
+    assert!(line.contains("1000 trials will take at least") && line.contains("events so far"), "{line}");
 }

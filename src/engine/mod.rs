@@ -104,6 +104,8 @@ pub struct Scratch {
     control_rng: Vec<SimRng>,
     /// Service downtime within each SLO window of the trial, hours.
     window_down: Vec<f64>,
+    /// Where to count events as they happen (for progress), if anywhere.
+    events_counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Scratch {
@@ -134,12 +136,19 @@ impl Scratch {
             control_impaired: vec![false; model.regions.len()],
             control_rng: vec![stream(0, 0, 0); model.regions.len()],
             window_down: vec![0.0; model.slo_windows as usize],
+            events_counter: None,
         }
     }
 
     /// Adds the service outage `[from, to)` to the SLO windows it falls in.
     fn add_window_down(&mut self, model: &Model, from: f64, to: f64) {
         spread(from, to, model.slo_window, &mut self.window_down);
+    }
+
+    /// Adds every [`EVENTS_PER_REPORT`] events processed to `counter`, so a
+    /// progress display moves even within one long trial.
+    pub fn count_events(&mut self, counter: std::sync::Arc<std::sync::atomic::AtomicU64>) {
+        self.events_counter = Some(counter);
     }
 
     /// The buckets' figures of the trial just run.
@@ -160,6 +169,9 @@ impl Scratch {
         !self.zone_out[z as usize] && !self.region_out[model.zones[z as usize].region as usize]
     }
 }
+
+/// Events between two additions to a progress counter (a power of two).
+pub const EVENTS_PER_REPORT: u64 = 1 << 16;
 
 /// Adds the interval `[from, to)` to consecutive bins of `width` hours from
 /// t = 0 (SLO windows, months), each bin getting the part that falls in it;
@@ -326,6 +338,11 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     let mut error_rate = 0.0;
     while let Some((t, ev)) = s.queue.pop() {
         summary.events += 1;
+        if summary.events & (EVENTS_PER_REPORT - 1) == 0 {
+            if let Some(c) = &s.events_counter {
+                c.fetch_add(EVENTS_PER_REPORT, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         if up && error_rate > 0.0 {
             summary.error_budget += error_rate * (t - last_t);
         }

@@ -91,41 +91,84 @@ pub fn sweep(s: &super::sweep::SweepReport) -> Result<Vec<u8>, Error> {
     finish(w)
 }
 
-/// The trials of one variant, for [`trials`].
-pub struct VariantTrials<'a> {
-    /// Variant name.
-    pub variant: &'a str,
-    /// Seed of the run.
-    pub seed: u64,
-    /// Simulated hours per trial.
-    pub horizon: f64,
-    /// Availability target, if any.
-    pub slo: Option<f64>,
-    /// Per-trial summaries, in trial order.
-    pub trials: &'a [TrialSummary],
+/// One row per trial, streamed: `variant, seed, trial, downtime_hours,
+/// outages, events, slo_windows, slo_windows_met` (trial as `nines timeline
+/// --trial` takes it; the SLO columns empty without an SLO). Trials arrive
+/// chunk by chunk for all variants at once; each variant's rows go to a
+/// temporary file of their own and are joined, variant by variant, when
+/// the file is written, so memory stays flat whatever the trials.
+pub struct TrialsCsv {
+    variants: Vec<Spill>,
 }
 
-/// One row per trial: variant, seed, trial index (as `nines timeline
-/// --trial` takes it), downtime hours within the horizon, outages, events,
-/// and whether the trial met the SLO (empty without one).
-pub fn trials(variants: &[VariantTrials<'_>]) -> Result<Vec<u8>, Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["variant", "seed", "trial", "downtime_hours", "outages", "events", "slo_met"]).map_err(fail)?;
-    for v in variants {
-        let seed = v.seed.to_string();
-        for (i, t) in v.trials.iter().enumerate() {
-            let met = v.slo.map(|slo| (1.0 - t.downtime / v.horizon >= slo).to_string()).unwrap_or_default();
-            w.write_record([
-                v.variant,
-                &seed,
-                &i.to_string(),
-                &num(t.downtime),
-                &t.outages.to_string(),
-                &t.events.to_string(),
-                &met,
-            ])
-            .map_err(fail)?;
-        }
-    }
-    finish(w)
+/// One variant's rows so far.
+struct Spill {
+    name: String,
+    seed: String,
+    slo: bool,
+    next: u64,
+    rows: csv::Writer<std::io::BufWriter<std::fs::File>>,
 }
+
+impl TrialsCsv {
+    /// Spill files for `models`' trials.
+    pub fn new(models: &[&crate::model::Model]) -> Result<Self, Error> {
+        let variants = models
+            .iter()
+            .map(|m| {
+                let f = tempfile::tempfile().map_err(fail)?;
+                let w = csv::WriterBuilder::new().has_headers(false).from_writer(std::io::BufWriter::new(f));
+                Ok(Spill { name: m.variant.clone(), seed: m.seed.to_string(), slo: m.slo.is_some(), next: 0, rows: w })
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(TrialsCsv { variants })
+    }
+
+    /// Adds consecutive trials of variant `v`.
+    pub fn add(&mut self, v: usize, trials: &[TrialSummary]) -> Result<(), Error> {
+        let sp = &mut self.variants[v];
+        for t in trials {
+            let (windows, met) = if sp.slo {
+                (t.slo_windows.to_string(), t.slo_windows_met.to_string())
+            } else {
+                (String::new(), String::new())
+            };
+            sp.rows
+                .write_record([
+                    sp.name.as_str(),
+                    &sp.seed,
+                    &sp.next.to_string(),
+                    &num(t.downtime),
+                    &t.outages.to_string(),
+                    &t.events.to_string(),
+                    &windows,
+                    &met,
+                ])
+                .map_err(fail)?;
+            sp.next += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes the header and every variant's rows to `path`.
+    pub fn write(self, path: &std::path::Path) -> Result<(), Error> {
+        let mut spills = Vec::new();
+        for sp in self.variants {
+            let mut f = sp.rows.into_inner().map_err(|e| fail(e.error()))?.into_inner().map_err(|e| fail(e.error()))?;
+            std::io::Seek::rewind(&mut f).map_err(fail)?;
+            spills.push(f);
+        }
+        crate::output::write_streamed(path, |out| {
+            out.write_all(TRIAL_COLUMNS.join(",").as_bytes())?;
+            out.write_all(b"\n")?;
+            for f in &mut spills {
+                std::io::copy(f, out)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Columns of [`TrialsCsv`].
+const TRIAL_COLUMNS: [&str; 8] =
+    ["variant", "seed", "trial", "downtime_hours", "outages", "events", "slo_windows", "slo_windows_met"];

@@ -37,8 +37,60 @@ pub struct Report {
     pub quantile_relative_error: f64,
     /// Side-by-side results.
     pub variants: Vec<VariantReport>,
+    /// Variants compared trial by trial (all pairs; with more than twelve
+    /// variants, each against the first).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comparisons: Vec<Comparison>,
     /// Wall time and speed; the only part that differs between runs.
     pub timing: Timing,
+}
+
+/// Two variants compared on the same trials (common random numbers).
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// First variant.
+    pub a: String,
+    /// Second variant.
+    pub b: String,
+    /// Trials both ran.
+    pub trials: u64,
+    /// Mean of the per-trial difference of downtime, a − b, hours per year,
+    /// with its 95% interval and standard error: tighter than the two
+    /// variants' intervals suggest, because they share their random numbers.
+    pub downtime_hours_difference: Difference,
+    /// Monthly cost of a minus that of b, USD (when either prices anything).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_usd_difference: Option<f64>,
+}
+
+/// A mean difference with its interval.
+#[derive(Clone, Debug, Serialize)]
+pub struct Difference {
+    /// Mean.
+    pub mean: f64,
+    /// 95% interval of the mean.
+    pub ci95: [f64; 2],
+    /// Standard error of the mean.
+    pub std_error: f64,
+}
+
+impl Comparison {
+    /// The comparison of `p.a` with `p.b` among `models`.
+    pub fn new(models: &[&Model], p: &crate::stats::PairStats) -> Self {
+        let bill = |m: &Model| (!m.cost.is_empty()).then(|| m.cost.iter().map(|c| c.monthly_usd).sum::<f64>());
+        let (ma, mb) = (models[p.a], models[p.b]);
+        let d = &p.downtime;
+        Comparison {
+            a: ma.variant.clone(),
+            b: mb.variant.clone(),
+            trials: d.count(),
+            downtime_hours_difference: Difference { mean: d.mean(), ci95: d.ci95(), std_error: d.std_error() },
+            monthly_usd_difference: match (bill(ma), bill(mb)) {
+                (None, None) => None,
+                (x, y) => Some(x.unwrap_or(0.0) - y.unwrap_or(0.0)),
+            },
+        }
+    }
 }
 
 /// How long the run took.
@@ -606,7 +658,13 @@ impl VariantReport {
 
 impl Report {
     /// Assembles the report of a run.
-    pub fn new(scenario: &Scenario, file: &str, variants: Vec<VariantReport>, timing: Timing) -> Self {
+    pub fn new(
+        scenario: &Scenario,
+        file: &str,
+        variants: Vec<VariantReport>,
+        comparisons: Vec<Comparison>,
+        timing: Timing,
+    ) -> Self {
         let first = &scenario.variants[0];
         Report {
             nines_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -618,6 +676,7 @@ impl Report {
             horizon_hours: first.horizon,
             quantile_relative_error: QUANTILE_RELATIVE_ERROR,
             variants,
+            comparisons,
             timing,
         }
     }

@@ -11,13 +11,13 @@
 
 use super::table::{percent, sig};
 use super::{Report, VariantReport};
-use crate::engine::TrialSummary;
-use crate::stats::{Moments, Proportion};
+use crate::stats::Proportion;
 use crate::units::format_duration;
 use serde::Serialize;
 
-/// The mean per-trial difference of annual downtime between two variants
-/// run on the same random numbers, `variant` minus `baseline`.
+/// One of the report's paired comparisons read as `variant` minus
+/// `baseline`: the mean per-trial difference of annual downtime between two
+/// variants run on the same random numbers.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Comparison {
     /// The variant compared.
@@ -39,31 +39,40 @@ impl Comparison {
     }
 }
 
-/// Paired differences of every variant against the first, from each
-/// variant's per-trial summaries (trial `k` of one variant saw the same
-/// random numbers as trial `k` of another). Pairs only the trials both ran.
-pub fn paired_differences(report: &Report, trials: &[Vec<TrialSummary>]) -> Vec<Comparison> {
-    let years = report.horizon_hours / crate::units::HOURS_PER_YEAR;
-    let (Some(base), Some(base_trials)) = (report.variants.first(), trials.first()) else { return Vec::new() };
-    report
-        .variants
+/// The report's paired comparisons that involve the first variant, each
+/// turned round to read "variant minus the first".
+pub fn against_first(report: &Report) -> Vec<Comparison> {
+    let Some(first) = report.variants.first() else { return Vec::new() };
+    let mut out: Vec<Comparison> = report
+        .comparisons
         .iter()
-        .zip(trials)
-        .skip(1)
-        .filter_map(|(v, ts)| {
-            let mut m = Moments::default();
-            for (a, b) in base_trials.iter().zip(ts) {
-                m.add((b.downtime - a.downtime) / years);
+        .filter_map(|c| {
+            let d = &c.downtime_hours_difference;
+            if c.a == first.name {
+                Some(Comparison {
+                    variant: c.b.clone(),
+                    baseline: c.a.clone(),
+                    trials: c.trials,
+                    mean_hours: -d.mean,
+                    ci95: [-d.ci95[1], -d.ci95[0]],
+                })
+            } else if c.b == first.name {
+                Some(Comparison {
+                    variant: c.a.clone(),
+                    baseline: c.b.clone(),
+                    trials: c.trials,
+                    mean_hours: d.mean,
+                    ci95: d.ci95,
+                })
+            } else {
+                None
             }
-            (m.count() >= 2).then(|| Comparison {
-                variant: v.name.clone(),
-                baseline: base.name.clone(),
-                trials: m.count(),
-                mean_hours: m.mean(),
-                ci95: m.ci95(),
-            })
         })
-        .collect()
+        .collect();
+    // In the report's variant order.
+    let position = |name: &str| report.variants.iter().position(|v| v.name == name);
+    out.sort_by_key(|c| position(&c.variant));
+    out
 }
 
 /// Hours as people read them: `4.7 hours`, `52 minutes`, `18 seconds`.
@@ -125,7 +134,9 @@ fn top_cause(v: &VariantReport) -> Option<String> {
 pub fn variant_sentence(v: &VariantReport, horizon_hours: f64) -> String {
     let d = &v.downtime_hours;
     let one_year = (horizon_hours - crate::units::HOURS_PER_YEAR).abs() < 1e-9;
-    let mut s = if one_year {
+    let mut s = if v.reliability.upper_bound95.is_some() {
+        format!("The {} design has an outage in every one of the {} simulated years", v.name, v.trials)
+    } else if one_year {
         format!("In {} the {} design has no outage at all", years_out_of(&v.reliability), v.name)
     } else {
         format!(
@@ -150,14 +161,18 @@ pub fn variant_sentence(v: &VariantReport, horizon_hours: f64) -> String {
     }
     s.push('.');
     if let Some(slo) = &v.slo {
-        s.push_str(&format!(
-            " It meets the {} SLO in {}.",
-            super::table::percent_avail(slo.target),
-            match slo.windows_name().as_str() {
-                "years" => years_out_of(&slo.met_probability),
-                other => format!("{} of {other}", percent(slo.met_probability.estimate, 3)),
-            }
-        ));
+        let target = super::table::percent_avail(slo.target);
+        let p = &slo.met_probability;
+        let windows = slo.windows_name();
+        s.push_str(&match p.upper_bound95 {
+            Some(ub) => format!(
+                " It never met the {target} SLO in the {} {windows} judged (so the chance is below {} at 95% confidence).",
+                slo.windows_judged,
+                percent(ub, 2)
+            ),
+            None if windows == "years" => format!(" It meets the {target} SLO in {}.", years_out_of(p)),
+            None => format!(" It meets the {target} SLO in {} of {windows}.", percent(p.estimate, 3)),
+        });
     }
     s
 }
@@ -166,6 +181,12 @@ pub fn variant_sentence(v: &VariantReport, horizon_hours: f64) -> String {
 pub fn difference_sentence(c: &Comparison) -> String {
     let [lo, hi] = c.ci95;
     let range = format!("95% CI {} to {}", signed_hours(lo, "more", "less"), signed_hours(hi, "more", "less"));
+    if c.mean_hours == 0.0 && lo == 0.0 && hi == 0.0 {
+        return format!(
+            "{} and {} have the same downtime in every one of the {} simulated years.",
+            c.variant, c.baseline, c.trials
+        );
+    }
     if !c.significant() {
         return format!(
             "{} and {} cannot be told apart on downtime: paired over the same {} simulated years, {} is down {} a year ({range}).",
