@@ -319,6 +319,9 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     let sink: Option<runner::TrialSink<'_>> = args.trials_csv.is_some().then_some(&mut add as runner::TrialSink<'_>);
     let (s, report) = runner::simulate(&args.options(), sink)?;
     stdout::print(&table::render(&report))?;
+    if !args.execution.quiet {
+        notes(&s);
+    }
     if let Some(path) = &args.json {
         write_atomic(path, report.to_json().as_bytes())?;
     }
@@ -343,6 +346,17 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The scenario's notes (settings a variant ignores), each once, on stderr.
+fn notes(s: &scenario::Scenario) {
+    let mut seen: Vec<&String> = Vec::new();
+    for n in s.variants.iter().flat_map(|m| &m.notes) {
+        if !seen.contains(&n) {
+            stdout::note(format_args!("note: {n}"));
+            seen.push(n);
+        }
+    }
 }
 
 /// The timelines of a run: one trial, the same for every variant (the

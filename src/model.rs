@@ -517,6 +517,9 @@ pub struct Model {
     pub rto: Option<f64>,
     /// Recovery point objective, hours.
     pub rpo: Option<f64>,
+    /// Settings of the scenario this variant ignores, with why (`buckets.a.zone:
+    /// S3 Standard keeps data in at least 3 zones…`), for `check` and `run`.
+    pub notes: Vec<String>,
 }
 
 impl Model {

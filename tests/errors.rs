@@ -174,7 +174,6 @@ fixtures! {
     backups_without_restore_throughput => "11:1: stores.db.recovery: restoring from backups or logs needs `restore_throughput`, e.g. \"500GB/h\"",
     bad_rate => "7:24: regions.r1.zone_outage.rate: expected a rate like \"0.2/y\", \"3/month\" or \"1/1000h\" (got \"often\")",
     bucket_availability_100 => "12:16: buckets.b.availability: must be between 0% and 100%, exclusive (got \"100%\")",
-    bucket_multi_az_in_a_zone => "18:8: buckets.b.zone: S3 Standard keeps data in at least 3 zones: place it with `region`, not `zone`",
     bucket_named_like_component => "9:1: buckets.web: \"web\" is both a component and a bucket: names must be unique",
     bucket_negative_objects => "12:11: buckets.b.objects: must be zero or more (got -5)",
     bucket_single_az_without_zone => "15:1: buckets.b: S3 One Zone-Infrequent Access keeps data in a single zone: set `zone` (it is lost if that zone is destroyed)",

@@ -233,6 +233,9 @@ pub fn describe(m: &Model) -> String {
     let mut out = String::new();
     let _ =
         writeln!(out, "variant {:?}{}", m.variant, m.description.as_ref().map_or(String::new(), |d| format!(": {d}")));
+    for note in &m.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
     let _ = writeln!(
         out,
         "  horizon {}, {} trials, seed {}, SLO {}",

@@ -212,12 +212,55 @@ fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Keys that say the same thing in different ways: a variant that sets one
+/// of them drops the others from the table it overrides, so switching from
+/// `zone = "a"` to `zones = ["a", "b"]`, or from `mttf` to `failure`, needs
+/// nothing else. (Bucket placement is not here: a bucket keeps its region
+/// and its zone whatever its class.)
+const EXCLUSIVE: &[&[&str]] = &[
+    &["zone", "zones", "region", "regions"],
+    &["mttf", "afr", "failure"],
+    &["mttr", "repair"],
+    &["rate", "mtbf", "every", "afr"],
+    &["p90", "p95", "p99"],
+    &["retention", "keep"],
+    &["duration", "throughput"],
+    &["at", "every"],
+    &["at", "offset"],
+];
+
 /// Deep-merges `over` into `base`: tables merge key by key, anything else
-/// (numbers, strings, arrays) replaces.
+/// (numbers, strings, arrays) replaces. A table that is a distribution
+/// (it has a `type`) replaces the base's whole, as does any table that says
+/// `replace = true`; setting one of a group of [`EXCLUSIVE`] keys removes
+/// the base's others (placement keys only outside `[buckets]`).
 fn merge(base: &mut Table, over: Table) {
+    merge_in(base, over, false);
+}
+
+fn merge_in(base: &mut Table, over: Table, in_buckets: bool) {
     for (k, v) in over {
+        for group in EXCLUSIVE.iter().filter(|g| g.contains(&k.as_str())) {
+            let placement = group.contains(&"zones");
+            if !(placement && in_buckets) {
+                for other in group.iter().filter(|o| **o != k) {
+                    base.remove(*other);
+                }
+            }
+        }
+        let whole = |t: &Table| t.contains_key("type") || t.get("replace") == Some(&Value::Boolean(true));
         match (base.get_mut(&k), v) {
-            (Some(Value::Table(b)), Value::Table(o)) => merge(b, o),
+            (Some(Value::Table(b)), Value::Table(mut o)) if !whole(&o) => {
+                let buckets = in_buckets || (k == "buckets" && b.values().all(Value::is_table));
+                let _ = o.remove("replace");
+                merge_in(b, o, buckets);
+            }
+            (_, Value::Table(mut o)) => {
+                if o.get("replace") == Some(&Value::Boolean(true)) {
+                    o.remove("replace");
+                }
+                base.insert(k, Value::Table(o));
+            }
             (_, v) => {
                 base.insert(k, v);
             }

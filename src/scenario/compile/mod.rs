@@ -46,6 +46,8 @@ struct Draft {
     stores: Vec<Store>,
     /// Names that stand for one node in structures (groups, standby pairs).
     single_node: IndexMap<String, Node>,
+    /// What the scenario sets that this variant ignores, said to the user.
+    notes: Vec<String>,
 }
 
 impl Draft {
@@ -166,7 +168,9 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
 /// region, groups by zone, causes, and the per-unit hot-path tables. The
 /// simulation settings are left empty for [`compile`] to fill.
 fn link(d: Draft, s: structure::Structure) -> Model {
-    let Draft { dists, regions, zones, components, kinds, units, cost, standbys, groups, buckets, stores, .. } = d;
+    let Draft {
+        dists, regions, zones, components, kinds, units, cost, standbys, groups, buckets, stores, notes, ..
+    } = d;
     let gates = s.gates;
     let mut unit_parents = vec![Vec::new(); units.len()];
     let mut gate_parents = vec![Vec::new(); gates.len()];
@@ -249,5 +253,6 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         rto: None,
         rpo: None,
         downtime_cost_per_hour: None,
+        notes,
     }
 }
