@@ -79,7 +79,7 @@ pub fn against_first(report: &Report) -> Vec<Comparison> {
 pub fn hours_text(h: f64) -> String {
     let h = h.abs();
     if h == 0.0 {
-        "0 hours".to_owned()
+        "0 seconds".to_owned()
     } else if h < 1.0 / 60.0 {
         format!("{} seconds", sig(h * 3600.0, 2))
     } else if h < 1.0 {
@@ -180,7 +180,13 @@ pub fn variant_sentence(v: &VariantReport, horizon_hours: f64) -> String {
 /// What a comparison says about downtime.
 pub fn difference_sentence(c: &Comparison) -> String {
     let [lo, hi] = c.ci95;
-    let range = format!("95% CI {} to {}", signed_hours(lo, "more", "less"), signed_hours(hi, "more", "less"));
+    let range = if lo >= 0.0 {
+        format!("95% CI {} to {} more", hours_text(lo), hours_text(hi))
+    } else if hi <= 0.0 {
+        format!("95% CI {} to {} less", hours_text(hi), hours_text(lo))
+    } else {
+        format!("95% CI {} to {}", signed_hours(lo, "more", "less"), signed_hours(hi, "more", "less"))
+    };
     if c.mean_hours == 0.0 && lo == 0.0 && hi == 0.0 {
         return format!(
             "{} and {} have the same downtime in every one of the {} simulated years.",
@@ -221,8 +227,12 @@ pub fn cost_sentence(c: &Comparison, variant: &VariantReport, baseline: &Variant
     Some(if same_cost {
         format!("{v} costs the same as {b} each month.")
     } else if !c.significant() {
-        let verb = if dm > 0.0 { "costs" } else { "saves" };
-        format!("{v} {verb} {} a month against {b} for no downtime difference the simulation can measure.", usd(dm))
+        let what = if dm > 0.0 {
+            format!("costs {} more a month than", usd(dm))
+        } else {
+            format!("saves {} a month against", usd(dm))
+        };
+        format!("{v} {what} {b} for no downtime difference the simulation can measure.")
     } else if dm < 0.0 && dh > 0.0 {
         format!(
             "{v} saves {} a month and costs {} more downtime a year than {b}: worth it only if an hour of downtime costs less than {}.",
@@ -290,7 +300,13 @@ pub fn data_sentence(v: &VariantReport) -> Option<String> {
             percent(d.no_recovery_point.estimate, 3)
         ));
     }
-    s.push_str(&format!("; on average {} of writes are lost a year.", hours_text(d.lost_hours_per_year.mean)));
+    if d.no_recovery_point.observed < d.incidents {
+        s.push_str(&format!(
+            "; on average {} of writes are lost a year back to the recovery point",
+            hours_text(d.lost_hours_per_year.mean)
+        ));
+    }
+    s.push('.');
     Some(s)
 }
 
