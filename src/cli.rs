@@ -49,6 +49,23 @@ pub enum Command {
     /// Simulate a scenario and write one self-contained HTML page: the
     /// question, the architecture, the answer, every chart, the assumptions.
     Report(ReportArgs),
+    /// Check the simulator against closed forms: exact vs simulated, with
+    /// the interval and z of each case; exit code 1 if any fails.
+    Validate(ValidateArgs),
+}
+
+/// Options of `nines validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// A tenth of the trials (a few seconds; wider intervals).
+    #[arg(long)]
+    pub quick: bool,
+    /// Only these cases (repeatable), e.g. --case 2c.
+    #[arg(long = "case", value_name = "ID")]
+    pub cases: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 /// Options of `nines report`.
@@ -266,6 +283,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sweep(args) => sweep_command(&args),
         Command::Diagram(args) => diagram_command(&args),
         Command::Report(args) => report_command(&args),
+        Command::Validate(args) => validate_command(&args),
     }
 }
 
@@ -399,6 +417,27 @@ fn write_html(s: &scenario::Scenario, report: &crate::report::Report, path: &Pat
     write_atomic(path, crate::html::render(&page)?.as_bytes())?;
     if !quiet {
         stdout::note(format_args!("wrote {}", path.display()));
+    }
+    Ok(())
+}
+
+/// `nines validate`: every closed-form case, a table, exit 1 on a failure.
+fn validate_command(args: &ValidateArgs) -> Result<(), Error> {
+    let cases = crate::validate::cases();
+    if let Some(bad) = args.cases.iter().find(|c| !cases.iter().any(|k| k.id == c.as_str())) {
+        let ids: Vec<&str> = cases.iter().map(|c| c.id).collect();
+        return Err(Error::Usage(format!("--case {bad}: no such case (cases: {})", ids.join(", "))));
+    }
+    let (pool, _) = runner::thread_pool(args.threads)?;
+    let scale = if args.quick { 0.1 } else { 1.0 };
+    let mut outcomes = Vec::new();
+    for case in cases.iter().filter(|c| args.cases.is_empty() || args.cases.iter().any(|x| x == c.id)) {
+        outcomes.push(crate::validate::run_case(case, scale, &pool)?);
+    }
+    stdout::print(&crate::validate::render(&outcomes))?;
+    let failed = outcomes.iter().filter(|o| !o.pass).count();
+    if failed > 0 {
+        return Err(Error::Runtime(format!("{failed} validation case(s) failed")));
     }
     Ok(())
 }

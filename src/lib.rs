@@ -36,5 +36,6 @@ pub mod stats;
 pub mod stdout;
 pub mod sweep;
 pub mod units;
+pub mod validate;
 
 pub use error::{Error, ScenarioError};
