@@ -25,33 +25,113 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate a scenario and print its report.
+    #[command(after_help = "Examples:
+  nines run scenarios/two-of-three.toml
+  nines run scenarios/lab-web-app.toml --variant t3-micro --variant t3-nano
+  nines run scenarios/lab-web-app.toml --trials 100000 --seed 7 --json out.json --plots charts/
+  nines run scenarios/dr-strategies.toml --html dr.html --layout rows")]
     Run(RunArgs),
     /// Validate a scenario and print the compiled model.
+    #[command(after_help = "Examples:
+  nines check scenarios/multi-az-web.toml
+  nines check my.toml && nines run my.toml")]
     Check {
         /// Scenario file (TOML).
         file: PathBuf,
     },
     /// Draw and list one trial: "a year in the life".
+    #[command(after_help = "Examples:
+  nines timeline scenarios/two-of-three.toml
+  nines timeline scenarios/lab-web-app.toml --variant single-az --trial 41 --plots charts/
+  nines timeline scenarios/dr-strategies.toml --json year.json")]
     Timeline(TimelineArgs),
     /// Run a scenario for each value of one parameter, with the same seed.
+    #[command(after_help = "Examples:
+  nines sweep scenarios/two-of-three.toml --set components.server.mttr=2h,10h,24h
+  nines sweep scenarios/workshop/04-s3-classes.toml --set buckets.data.class=standard,one-zone-ia
+  nines sweep scenarios/lab-web-app.toml --set groups.web.desired=2,3,4 --variant t3-nano --out sweeps/")]
     Sweep(SweepArgs),
     /// List the sourced presets scenarios can refer to by name.
+    #[command(after_help = "Topics:
+  aws      EC2 and RDS prices, ALB and auto-scaling defaults, failover times,
+           EBS failure rates, Spot bands and notice, the node MTTF
+  storage  every S3 storage class: designed availability and durability,
+           SLA tiers, zones, minimum days, prices, each with its source
+
+Examples:
+  nines presets
+  nines presets storage")]
     Presets {
-        /// Only this topic (storage).
+        /// Only this topic: aws or storage (see below).
         topic: Option<String>,
     },
     /// Write a scenario skeleton from `terraform show -json` output or a
     /// CloudFormation template (JSON or YAML).
+    #[command(after_help = "Examples:
+  terraform show -json > state.json && nines import state.json -o lab.toml
+  nines import stack.yaml --from cloudformation -o stack.toml")]
     Import(ImportArgs),
     /// Draw the architecture: regions and zones as boxes, what stands in
     /// each, and what the service needs to be up (PNG or SVG).
+    #[command(after_help = "Examples:
+  nines diagram scenarios/lab-web-app.toml
+  nines diagram scenarios/dr-strategies.toml --variant pilot-light -o pilot-light.svg")]
     Diagram(DiagramArgs),
     /// Simulate a scenario and write one self-contained HTML page: the
     /// question, the architecture, the answer, every chart, the assumptions.
+    #[command(after_help = "Examples:
+  nines report scenarios/lab-web-app.toml -o report.html
+  nines report scenarios/workshop/04-s3-classes.toml --trials 100000 -o s3.html")]
     Report(ReportArgs),
     /// Check the simulator against closed forms: exact vs simulated, with
     /// the interval and z of each case; exit code 1 if any fails.
+    #[command(after_help = "Examples:
+  nines validate
+  nines validate --quick
+  nines validate --case 2c --case 4a")]
     Validate(ValidateArgs),
+    /// Write a commented starting scenario NAME.toml.
+    #[command(after_help = "Examples:
+  nines new checkout
+  nines new lab --from lab-web-app
+  nines new my-dr --from dr-strategies -o scenarios/my-dr.toml")]
+    New(NewArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Examples:
+  nines completions bash > ~/.local/share/bash-completion/completions/nines
+  nines completions zsh > ~/.zfunc/_nines
+  nines completions fish > ~/.config/fish/completions/nines.fish")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (roff): nines.1 on stdout, or one page per
+    /// command into a folder.
+    #[command(after_help = "Examples:
+  nines manpage | man -l -
+  nines manpage -o /usr/local/share/man/man1")]
+    Manpage {
+        /// Folder for nines.1 and nines-COMMAND.1.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Options of `nines new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// Scenario name (also the file name, NAME.toml, unless -o).
+    pub name: String,
+    /// What to start from: starter, two-of-three, lab-web-app, multi-az-web,
+    /// four-by-five, s3-standard-vs-one-zone-ia, dr-strategies, backups.
+    #[arg(long, value_name = "TEMPLATE", default_value = "starter")]
+    pub from: String,
+    /// Write here instead of NAME.toml.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `nines validate`.
@@ -193,6 +273,28 @@ pub struct RunArgs {
     /// Also write the report as one self-contained HTML page.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Variants side by side (columns), wrapped to the terminal's width
+    /// (wrap), or one under another (rows); auto: columns when they fit.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub layout: LayoutArg,
+}
+
+/// `--layout` of `nines run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// Side by side when they fit the terminal, else wrapped.
+    Auto,
+    /// Side by side, however wide.
+    Columns,
+    /// As many side by side as fit the terminal, the rest below.
+    Wrap,
+    /// One variant under another.
+    Rows,
+}
+
+/// The terminal's width in columns, when standard output is one.
+pub fn terminal_width() -> Option<usize> {
+    console::Term::stdout().size_checked().map(|(_, cols)| usize::from(cols)).filter(|&c| c >= 40)
 }
 
 impl RunArgs {
@@ -276,7 +378,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let s = scenario::load(&file)?;
             stdout::print(&check::render(&s, &file.display().to_string()))
         }
-        Command::Presets { topic } => stdout::print(&crate::presets::render(topic.as_deref()).map_err(Error::Usage)?),
+        Command::Presets { topic } => {
+            stdout::print(&crate::presets::render_for(topic.as_deref(), terminal_width()).map_err(Error::Usage)?)
+        }
         Command::Run(args) => run_command(&args),
         Command::Import(args) => import_command(&args),
         Command::Timeline(args) => timeline_command(&args),
@@ -284,6 +388,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Diagram(args) => diagram_command(&args),
         Command::Report(args) => report_command(&args),
         Command::Validate(args) => validate_command(&args),
+        Command::New(args) => new_command(&args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "nines", &mut out);
+            stdout::print(&String::from_utf8_lossy(&out))
+        }
+        Command::Manpage { output } => manpage_command(output.as_deref()),
     }
 }
 
@@ -336,7 +447,13 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     let mut add = |v: usize, t: &[crate::engine::TrialSummary]| rows.as_mut().map_or(Ok(()), |r| r.add(v, t));
     let sink: Option<runner::TrialSink<'_>> = args.trials_csv.is_some().then_some(&mut add as runner::TrialSink<'_>);
     let (s, report) = runner::simulate(&args.options(), sink)?;
-    stdout::print(&table::render(&report))?;
+    let layout = match args.layout {
+        LayoutArg::Auto => table::Layout::Auto,
+        LayoutArg::Columns => table::Layout::Columns,
+        LayoutArg::Wrap => table::Layout::Wrap,
+        LayoutArg::Rows => table::Layout::Rows,
+    };
+    stdout::print(&table::render_with(&report, layout, terminal_width()))?;
     if !args.execution.quiet {
         notes(&s);
     }
@@ -418,6 +535,53 @@ fn write_html(s: &scenario::Scenario, report: &crate::report::Report, path: &Pat
     if !quiet {
         stdout::note(format_args!("wrote {}", path.display()));
     }
+    Ok(())
+}
+
+/// `nines manpage`: nines.1 on stdout, or every page into a folder.
+fn manpage_command(dir: Option<&Path>) -> Result<(), Error> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let page = |c: clap::Command| -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(c)
+            .render(&mut out)
+            .map_err(|e| Error::Runtime(format!("cannot write a manual page: {e}")))?;
+        Ok(out)
+    };
+    match dir {
+        None => stdout::print(&String::from_utf8_lossy(&page(cmd)?)),
+        Some(dir) => {
+            let mut files = vec![(dir.join("nines.1"), page(cmd.clone())?)];
+            for sub in cmd.get_subcommands() {
+                let name: &'static str = Box::leak(format!("nines-{}", sub.get_name()).into_boxed_str());
+                files.push((dir.join(format!("{name}.1")), page(sub.clone().name(name))?));
+            }
+            crate::output::write_all_atomic(&files)?;
+            stdout::note(format_args!("wrote {} manual pages to {}", files.len(), dir.display()));
+            Ok(())
+        }
+    }
+}
+
+/// `nines new`: a starting scenario, checked to load, never over a file
+/// unless `--force`.
+fn new_command(args: &NewArgs) -> Result<(), Error> {
+    let text = crate::new::scenario(&args.name, &args.from)?;
+    let path = args.output.clone().unwrap_or_else(|| PathBuf::from(format!("{}.toml", plot::file_safe(&args.name))));
+    if path.exists() && !args.force {
+        return Err(Error::Usage(format!("{} exists: choose another name, -o FILE, or --force", path.display())));
+    }
+    if let Err(e) = scenario::load_str(&path, &text, &[]) {
+        return Err(Error::Runtime(format!("template {} does not load, a bug in nines: {e}", args.from)));
+    }
+    write_atomic(&path, text.as_bytes())?;
+    stdout::note(format_args!(
+        "wrote {} (from {}): `nines check {}` shows what nines understood, `nines run {}` runs it",
+        path.display(),
+        args.from,
+        path.display(),
+        path.display()
+    ));
     Ok(())
 }
 

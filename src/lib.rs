@@ -22,6 +22,7 @@ pub mod error;
 pub mod html;
 pub mod import;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod plot;
 pub mod presets;
