@@ -66,3 +66,23 @@ fn completions_and_manual_pages() {
         assert!(text.contains(".TH"), "{page}");
     }
 }
+
+#[test]
+fn check_shows_prices_durations_as_written_and_placement() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = nines(&["check", "scenarios/lab-web-app.toml"], root);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("t3.micro at $0.0104/h each, $15.18 a month for 2"), "{text}");
+    assert!(text.contains("db.t4g.micro at $0.016/h each"), "{text}");
+    assert!(text.contains("mean 4.3mo"), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        "[simulation]\nhorizon = \"1y\"\ntrials = 10\n[components.a]\nmttf = \"50h\"\nmttr = \"1e-9h\"\n[services.s]\nup_when = \"a\"\n",
+    )
+    .unwrap();
+    let text = String::from_utf8_lossy(&nines(&["check", file.to_str().unwrap()], dir.path()).stdout).into_owned();
+    assert!(text.contains("mean 50h") && text.contains("mean 1e-9h"), "{text}");
+    assert!(text.contains("not placed in a zone") && !text.contains("anywhere"), "{text}");
+}
