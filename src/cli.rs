@@ -318,9 +318,9 @@ pub struct TimelineArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub sampling: SamplingArgs,
-    /// Folder for the chart (timeline-VARIANT-trialK.png and .svg).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub plots: PathBuf,
+    /// Also draw the chart (timeline-VARIANT-trialK.png and .svg) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
     /// Also write the timeline as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -471,6 +471,11 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     }
     if let Some(dir) = &args.plots {
         let (trial, timelines) = run_timelines(&s);
+        if !args.execution.quiet && timelines.iter().all(|t| t.outages == 0) {
+            stdout::note(format_args!(
+                "note: no trial of any variant had a service outage; timelines show trial {trial}"
+            ));
+        }
         let files = plot::plot_run(&report, &timelines, dir)?;
         if !args.execution.quiet {
             stdout::note(format_args!(
@@ -643,11 +648,13 @@ fn timeline_command(args: &TimelineArgs) -> Result<(), Error> {
         json.push('\n');
         write_atomic(path, json.as_bytes())?;
     }
-    let stem = format!("timeline-{}-trial{trial}", plot::file_safe(&model.variant));
-    let files = plot::save(&plot::TimelineChart { timeline: &t, stem }, &args.plots)?;
-    if !args.quiet {
-        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-        stdout::note(format_args!("wrote {}", names.join(", ")));
+    if let Some(dir) = &args.plots {
+        let stem = format!("timeline-{}-trial{trial}", plot::file_safe(&model.variant));
+        let files = plot::save(&plot::TimelineChart { timeline: &t, stem }, dir)?;
+        if !args.quiet {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            stdout::note(format_args!("wrote {}", names.join(", ")));
+        }
     }
     Ok(())
 }
