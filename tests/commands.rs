@@ -86,3 +86,30 @@ fn check_shows_prices_durations_as_written_and_placement() {
     assert!(text.contains("mean 50h") && text.contains("mean 1e-9h"), "{text}");
     assert!(text.contains("not placed in a zone") && !text.contains("anywhere"), "{text}");
 }
+
+#[test]
+fn sources_are_urls_not_a_file_users_do_not_have() {
+    // Everything a user reads (scenarios, presets, README, the sheets) cites
+    // sources by URL; the facts file nines was built from is not shipped.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    let mut dirs = vec![root.join("scenarios"), root.join("src")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "toml" || x == "md" || x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for banned in ["aws-facts", "shared/facts"] {
+            assert!(!text.contains(banned), "{} cites {banned}", f.display());
+        }
+    }
+    let presets = nines::presets::render(None).unwrap();
+    assert!(!presets.contains("facts"), "nines presets cites the facts file");
+}

@@ -101,7 +101,7 @@ fn render_aws(width: Option<usize>) -> String {
     out
 }
 
-/// Marks a figure the facts file labels as an unsourced estimate.
+/// Marks a figure the class table labels as an unsourced estimate.
 fn mark(f: &storage::Figure) -> &'static str {
     if f.is_estimate() { "*" } else { "" }
 }
