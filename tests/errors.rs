@@ -180,6 +180,7 @@ fixtures! {
     bucket_unknown_class => "10:9: buckets.b.class: unknown storage class \"platinum\": known: standard, intelligent-tiering, standard-ia, one-zone-ia, express-one-zone, glacier-instant-retrieval, glacier-flexible-retrieval, glacier-deep-archive, reduced-redundancy",
     bucket_zero_size => "11:8: buckets.b.size: must be a positive size like \"5TB\" (got \"0TB\")",
     bucket_zone_not_in_region => "19:10: buckets.b.region: zone \"z1\" is not in region \"r2\"",
+    data_transfer_without_price => "14:1: data_transfer.price_per_gb: give the price per GB sent between zones: nines has no sourced figure for it (see your provider's data transfer pricing)",
     destination_bucket_and_zone => "20:43: stores.db.backups[0].destination: \"z2\" is both a bucket and a zone or region: rename one",
     empirical_without_samples => "7:10: components.web.repair: an empirical distribution needs `samples`, a list of observed durations",
     empty_gate_list => "10:19: services.app.up_when.all: must list at least one component or service",

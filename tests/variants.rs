@@ -87,3 +87,15 @@ fn sweep_switches_a_bucket_class() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("standard") && stdout.contains("one-zone-ia"), "{stdout}");
 }
+
+#[test]
+fn cross_zone_transfer_is_billed_only_when_the_design_spans_zones() {
+    let s = load(
+        "[data_transfer]\ncross_zone_per_month = \"500GB\"\nprice_per_gb = 0.02\n[variants.one]\n[variants.two]\ncomponents.web.zones = [\"a\", \"b\"]\n",
+    );
+    let bill =
+        |m: &nines::model::Model| m.cost.iter().find(|c| c.name.starts_with("cross-zone")).map(|c| c.monthly_usd);
+    assert_eq!(bill(&s.variants[0]), None, "one zone: nothing crosses");
+    assert!(s.variants[0].notes.iter().any(|n| n.starts_with("data_transfer:")));
+    assert!((bill(&s.variants[1]).unwrap() - 500.0 * 0.02).abs() < 1e-9);
+}

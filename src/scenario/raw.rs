@@ -48,6 +48,19 @@ pub struct RawScenario {
     /// Other monthly costs by name, USD (what no component carries).
     #[serde(default)]
     pub costs: IndexMap<String, f64>,
+    /// Data sent between zones, priced when the design spans zones.
+    pub data_transfer: Option<RawDataTransfer>,
+}
+
+/// `[data_transfer]`: the volume that crosses zones when the design spans
+/// more than one, and its price (the user's: nines has no sourced one).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDataTransfer {
+    /// Bytes a month sent between zones, e.g. "500GB".
+    pub cross_zone_per_month: String,
+    /// USD per GB sent between zones.
+    pub price_per_gb: Option<f64>,
 }
 
 /// `[load_balancers.NAME]`
