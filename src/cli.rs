@@ -231,6 +231,24 @@ pub struct ExecutionArgs {
     /// No progress bar, no notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Relative error (95% half-width / estimate) that rare-event estimates
+    /// (dataset durability) run until, e.g. 5% (default 10%).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_relative_error)]
+    pub target_re: Option<f64>,
+}
+
+/// "5%" or "0.05", strictly between 0 and 1.
+fn parse_relative_error(text: &str) -> Result<f64, String> {
+    let value = match text.trim().strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map(|x| x / 100.0),
+        None => text.trim().parse::<f64>(),
+    }
+    .map_err(|_| format!("expected a percentage like 5% (got {text:?})"))?;
+    if value > 0.0 && value < 1.0 {
+        Ok(value)
+    } else {
+        Err(format!("must be between 0% and 100%, exclusive (got {text:?})"))
+    }
 }
 
 impl ExecutionArgs {
@@ -243,6 +261,7 @@ impl ExecutionArgs {
             threads: self.threads,
             variants: self.variants.clone(),
             quiet: self.quiet,
+            target_re: self.target_re,
         }
     }
 }

@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod diagram;
 pub mod dist;
+pub mod durability;
 pub mod engine;
 pub mod error;
 pub mod html;
@@ -29,6 +30,7 @@ pub mod presets;
 pub mod probe;
 pub mod progress;
 pub mod queue;
+pub mod rare;
 pub mod report;
 pub mod rng;
 pub mod runner;

@@ -389,6 +389,98 @@ pub struct Store {
     pub recovery_stream: u64,
 }
 
+/// How a failed device's data is rebuilt on a new one.
+#[derive(Clone, Debug)]
+pub enum Rebuild {
+    /// Takes a time drawn from this distribution (index into `Model::dists`).
+    Dist(u32),
+    /// Copies `bytes` at `bytes_per_hour`; with `shared`, the devices of a
+    /// group rebuilding at once share that bandwidth equally.
+    Bandwidth {
+        /// Data on one device.
+        bytes: f64,
+        /// Rebuild speed.
+        bytes_per_hour: f64,
+        /// Concurrent rebuilds in a group share the speed.
+        shared: bool,
+    },
+}
+
+/// What a data group's durability is reported with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backing {
+    /// Stands alone.
+    Alone,
+    /// The data of bucket `0`.
+    Bucket(u32),
+    /// The data of store `0`.
+    Store(u32),
+}
+
+/// A dataset kept in `count` redundancy groups of `fragments` fragments
+/// (replicas, or erasure-coded data and parity), of which `needed` must be
+/// intact: data is lost when fewer are.
+#[derive(Clone, Debug)]
+pub struct DataGroup {
+    /// Name in the scenario.
+    pub name: String,
+    /// Optional description.
+    pub description: Option<String>,
+    /// The scheme as written ("3 replicas", "6+3 erasure coding").
+    pub scheme: String,
+    /// Fragments per group (n).
+    pub fragments: u32,
+    /// Intact fragments needed to read the data (k).
+    pub needed: u32,
+    /// Fragments on one device: a device failure loses them all.
+    pub fragments_per_device: u32,
+    /// Zone of each device of a group (round-robin over the placement), or
+    /// [`NONE`].
+    pub device_zone: Vec<u32>,
+    /// Region of each device (its zone's, or the one placed in), or [`NONE`].
+    pub device_region: Vec<u32>,
+    /// Index into `Model::dists`: a device's time to failure.
+    pub device_failure: u32,
+    /// Index into `Model::dists`: time until a failure is noticed.
+    pub detection: u32,
+    /// How a device is rebuilt.
+    pub rebuild: Rebuild,
+    /// Index into `Model::dists`: time to re-protect everything a destroyed
+    /// zone held.
+    pub zone_rebuild: u32,
+    /// Group-wide common-cause events: (rate per hour, probability each
+    /// device fails at one).
+    pub common_cause: Option<(f64, f64)>,
+    /// Groups holding the dataset.
+    pub count: u64,
+    /// Bytes of the whole dataset (before redundancy).
+    pub size_bytes: f64,
+    /// Monthly price of its raw capacity, USD.
+    pub monthly_usd: f64,
+    /// What it backs.
+    pub backing: Backing,
+    /// Random-stream key.
+    pub stream: u64,
+}
+
+impl DataGroup {
+    /// Devices per group.
+    pub fn devices(&self) -> u32 {
+        self.fragments.div_ceil(self.fragments_per_device)
+    }
+
+    /// Fragments on device `d`.
+    pub fn fragments_on(&self, d: u32) -> u32 {
+        let first = d * self.fragments_per_device;
+        self.fragments_per_device.min(self.fragments - first)
+    }
+
+    /// Fragments that may be lost without losing data (m).
+    pub fn tolerance(&self) -> u32 {
+        self.fragments - self.needed
+    }
+}
+
 /// One line of a variant's monthly bill.
 #[derive(Clone, Debug)]
 pub struct CostItem {
@@ -513,6 +605,8 @@ pub struct Model {
     pub standbys: Vec<StandbyPair>,
     /// Data stores.
     pub stores: Vec<Store>,
+    /// Datasets in redundancy groups, whose durability is simulated.
+    pub data_groups: Vec<DataGroup>,
     /// Recovery time objective, hours.
     pub rto: Option<f64>,
     /// Recovery point objective, hours.

@@ -12,6 +12,7 @@ use crate::engine::{self, Scratch, TrialSummary};
 use crate::error::Error;
 use crate::model::Model;
 use crate::progress::Progress;
+use crate::rare::Effort;
 use crate::report::{Comparison, Report, Timing, VariantReport};
 use crate::scenario::{self, Scenario};
 use crate::stats::{PairStats, VariantStats};
@@ -41,6 +42,9 @@ pub struct RunOptions {
     pub variants: Vec<String>,
     /// No progress bar.
     pub quiet: bool,
+    /// Relative error (95% half-width / estimate) rare-event estimates
+    /// run to (default 10%).
+    pub target_re: Option<f64>,
 }
 
 /// Runs trials `range` of `model` into one accumulator; with `trials`,
@@ -259,6 +263,7 @@ pub fn run_variants(
     pool: &rayon::ThreadPool,
     progress: &Progress,
     sink: Option<TrialSink<'_>>,
+    effort: &Effort,
 ) -> Result<(Vec<VariantReport>, Vec<Comparison>), Error> {
     let models: Vec<&Model> = s.variants.iter().collect();
     progress.set_message(match models.len() {
@@ -266,7 +271,15 @@ pub fn run_variants(
         n => format!("{n} variants"),
     });
     let outcome = pool.install(|| run_side_by_side(&models, Some(progress), sink))?;
-    let reports = models.iter().zip(&outcome.stats).map(|(m, st)| VariantReport::new(m, st)).collect();
+    let mut reports: Vec<VariantReport> =
+        models.iter().zip(&outcome.stats).map(|(m, st)| VariantReport::new(m, st)).collect();
+    // Durability: its own pass per variant, on its own random streams.
+    for (m, r) in models.iter().zip(&mut reports) {
+        if !m.data_groups.is_empty() {
+            progress.set_message(format!("{}: durability", m.variant));
+            r.durability = pool.install(|| crate::durability::estimate_all(m, effort));
+        }
+    }
     let comparisons = outcome.pairs.iter().map(|p| Comparison::new(&models, p)).collect();
     Ok((reports, comparisons))
 }
@@ -314,7 +327,8 @@ pub fn simulate(opts: &RunOptions, sink: Option<TrialSink<'_>>) -> Result<(Scena
     let total: u64 = s.variants.iter().map(|m| m.trials).sum();
     let progress = Progress::new(total, !opts.quiet);
     let start = Instant::now();
-    let (reports, comparisons) = run_variants(&s, &pool, &progress, sink)?;
+    let effort = Effort { target_re: opts.target_re.unwrap_or(Effort::default().target_re), ..Effort::default() };
+    let (reports, comparisons) = run_variants(&s, &pool, &progress, sink, &effort)?;
     progress.finish();
     let timing = timing(start, threads, total, &reports);
     let report = Report::new(&s, &opts.file.display().to_string(), reports, comparisons, timing);

@@ -404,7 +404,34 @@ fn data_protection(out: &mut String, r: &Report) {
     let vs = &r.variants;
     let with_data = vs.iter().any(|v| v.data.is_some());
     let with_buckets = vs.iter().any(|v| !v.storage.is_empty());
-    if !with_data && !with_buckets {
+    let with_datasets = vs.iter().any(|v| !v.durability.is_empty());
+    if with_datasets {
+        let _ = writeln!(
+            out,
+            "<h3>Datasets: durability</h3><table><tr><th>variant</th><th>dataset</th><th>scheme</th><th>data lost in a year [95% CI]</th><th>nines of durability</th><th>method</th></tr>"
+        );
+        for v in vs {
+            for d in &v.durability {
+                let loss = match (&d.annual_loss_probability, &d.estimator.refusal) {
+                    (Some(p), _) => format!("{:.2e} [{:.2e}, {:.2e}]", p.estimate, p.ci95[0], p.ci95[1]),
+                    (None, Some(why)) => format!("no figure: {why}"),
+                    (None, None) => "–".to_owned(),
+                };
+                let _ = writeln!(
+                    out,
+                    "<tr><th>{}</th><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                    esc(&v.name),
+                    esc(&d.name),
+                    esc(&d.scheme),
+                    esc(&loss),
+                    d.durability_nines.map_or("–".to_owned(), |n| format!("{n:.1}")),
+                    esc(&d.estimator.method)
+                );
+            }
+        }
+        let _ = writeln!(out, "</table>");
+    }
+    if !with_data && !with_buckets && !with_datasets {
         let _ = writeln!(
             out,
             "<p>This scenario models no data stores or buckets: it answers availability questions only (see the assumptions).</p></section>"

@@ -303,6 +303,9 @@ pub struct VariantReport {
     /// Data incidents per year and what they cost in data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<DataReport>,
+    /// Each dataset's durability (its own estimation pass).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub durability: Vec<crate::durability::DurabilityReport>,
 }
 
 /// Mean with interval, quantiles and maximum of a per-incident quantity.
@@ -652,6 +655,7 @@ impl VariantReport {
                 lost_bytes_per_year: (&s.data.lost_bytes).into(),
                 rolled_back_hours: (s.data.corruptions > 0).then(|| (&s.data.rolled_back).into()),
             }),
+            durability: Vec::new(),
         }
     }
 }

@@ -199,6 +199,7 @@ pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
     }
     data_rows(vs, &mut rows);
     storage_rows(vs, &mut rows);
+    durability_rows(vs, &mut rows, r.horizon_hours);
     cost_rows(vs, &mut rows);
     rows.push(row("trials / events", vs, |v| format!("{} / {}", v.trials, v.events)));
 
@@ -271,6 +272,73 @@ fn share(p: &Proportion) -> String {
 fn share_of_downtime(x: f64) -> String {
     let whole = (x * 100.0).round();
     if (whole == 0.0 && x > 0.0) || (whole == 100.0 && x < 1.0) { percent(x, 2) } else { format!("{whole:.0}%") }
+}
+
+/// A small probability in scientific notation with its interval.
+fn sci_ci(i: &crate::durability::Interval) -> String {
+    format!("{:.2e} [{:.2e}, {:.2e}]", i.estimate, i.ci95[0], i.ci95[1])
+}
+
+fn durability_rows(vs: &[VariantReport], rows: &mut Vec<Row>, horizon: f64) {
+    use crate::durability::DurabilityReport;
+    let mut names: Vec<&str> = Vec::new();
+    for v in vs {
+        for d in &v.durability {
+            if !names.contains(&d.name.as_str()) {
+                names.push(&d.name);
+            }
+        }
+    }
+    let within =
+        if (horizon - crate::units::HOURS_PER_YEAR).abs() < 1e-9 { "1y".to_owned() } else { format_duration(horizon) };
+    for name in names {
+        let drow = |label: &str, f: &dyn Fn(&DurabilityReport) -> String| {
+            row(label, vs, |v| v.durability.iter().find(|d| d.name == name).map_or("–".into(), f))
+        };
+        // Refused estimates say why on their first figure's row and show
+        // nothing else.
+        fn shown(d: &DurabilityReport, f: impl Fn(&DurabilityReport) -> String) -> String {
+            if d.estimator.reliable { f(d) } else { "–".into() }
+        }
+        rows.push(drow(&format!("dataset {name}"), &|d| format!("{} × {}", d.groups, d.scheme)));
+        rows.push(drow(&format!("  P(data loss in {within}) [95% CI]"), &|d| match &d.loss_probability {
+            Some(p) => sci_ci(p),
+            None => format!("no reliable estimate: {}", d.estimator.refusal.as_deref().unwrap_or("unknown")),
+        }));
+        rows.push(drow("  durability", &|d| {
+            shown(d, |d| d.durability_nines.map_or("–".into(), |n| format!("{n:.2} nines a year")))
+        }));
+        rows.push(drow("  relative error · estimator", &|d| {
+            let re = d.loss_probability.as_ref().map_or("–".into(), |p| format!("{:.1}%", 100.0 * p.relative_error));
+            let method = if d.estimator.method.starts_with("multilevel") {
+                format!("splitting, {} replicates", d.estimator.replicates.unwrap_or(0))
+            } else {
+                d.estimator.method.clone()
+            };
+            format!("{re} · {method}")
+        }));
+        rows.push(drow("  trials / effective sample size", &|d| {
+            format!("{:.2e} / {:.2e}", d.estimator.trials as f64, d.estimator.effective_sample_size)
+        }));
+        rows.push(drow("  mean time to data loss", &|d| {
+            shown(d, |d| d.mttdl_years.map_or("–".into(), |y| format!("{} years", sig(y, 3))))
+        }));
+        rows.push(drow("  groups lost/yr [95% CI]", &|d| {
+            shown(d, |d| d.groups_lost_per_year.as_ref().map_or("–".into(), sci_ci))
+        }));
+        rows.push(drow("  bytes lost/yr", &|d| {
+            shown(d, |d| {
+                d.bytes_lost_per_year.as_ref().map_or("–".into(), |b| crate::units::format_bytes(b.estimate))
+            })
+        }));
+        rows.push(drow("  loss by cause", &|d| {
+            shown(d, |d| {
+                let parts: Vec<String> =
+                    d.loss_by_cause.iter().map(|c| format!("{} {}", c.cause, percent(c.share, 2))).collect();
+                parts.join(", ")
+            })
+        }));
+    }
 }
 
 fn storage_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {

@@ -50,17 +50,71 @@ pub struct RawScenario {
     pub costs: IndexMap<String, f64>,
     /// Data sent between zones, priced when the design spans zones.
     pub data_transfer: Option<RawDataTransfer>,
+    /// Datasets kept in redundancy groups, whose durability is simulated.
+    #[serde(default)]
+    pub datasets: IndexMap<String, RawDataset>,
 }
 
-/// `[data_transfer]`: the volume that crosses zones when the design spans
-/// more than one, and its price (the user's: nines has no sourced one).
+/// `[datasets.NAME]`: data kept in `groups` redundancy groups of replicas
+/// or erasure-coded fragments on devices that fail and get rebuilt.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawDataTransfer {
-    /// Bytes a month sent between zones, e.g. "500GB".
-    pub cross_zone_per_month: String,
-    /// USD per GB sent between zones.
-    pub price_per_gb: Option<f64>,
+pub struct RawDataset {
+    pub description: Option<String>,
+    /// n full copies (one is enough to read)...
+    pub replicas: Option<i64>,
+    /// ...or k data + m parity fragments (any k are enough).
+    pub erasure: Option<RawErasure>,
+    pub zone: Option<String>,
+    /// Devices placed round-robin over these zones.
+    pub zones: Option<Vec<String>>,
+    pub region: Option<String>,
+    /// Fragments sharing one device (a host, a rack): lost together.
+    pub fragments_per_device: Option<i64>,
+    /// A device's time to failure: `afr`, `mttf` or `failure`.
+    pub afr: Option<String>,
+    pub mttf: Option<String>,
+    pub failure: Option<DistSpec>,
+    /// Time until a failed device is noticed (default: at once).
+    pub detection: Option<DistSpec>,
+    /// Rebuild time of one device...
+    pub rebuild: Option<DistSpec>,
+    /// ...or its data (`device_size`) at this speed, e.g. "100MB/s".
+    pub rebuild_bandwidth: Option<String>,
+    pub device_size: Option<String>,
+    /// Devices of a group rebuilding at once share the bandwidth.
+    #[serde(default)]
+    pub shared_bandwidth: bool,
+    /// Time to re-protect what a destroyed zone held (default: `rebuild`).
+    pub zone_rebuild: Option<DistSpec>,
+    /// A bad batch or firmware bug: at each event each device fails with
+    /// `probability`.
+    pub common_cause: Option<RawCommonCause>,
+    /// Redundancy groups holding the dataset (default 1).
+    pub groups: Option<i64>,
+    /// Data size (before redundancy), e.g. "500TB".
+    pub size: String,
+    /// Raw capacity price, USD per GB-month (billed on size × n / k).
+    pub price_per_gb_month: Option<f64>,
+    /// A bucket or store whose data this is.
+    pub backs: Option<String>,
+}
+
+/// `erasure = { data = 6, parity = 3 }`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawErasure {
+    pub data: i64,
+    pub parity: i64,
+}
+
+/// `common_cause = { rate = "0.1/y", probability = "2%" }`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCommonCause {
+    pub rate: Option<String>,
+    pub mtbf: Option<String>,
+    pub probability: String,
 }
 
 /// `[load_balancers.NAME]`
@@ -455,4 +509,15 @@ impl<'de> Deserialize<'de> for RawExpr {
 pub enum RawSeed {
     Integer(i64),
     Digits(String),
+}
+
+/// `[data_transfer]`: the volume that crosses zones when the design spans
+/// more than one, and its price (the user's: nines has no sourced one).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDataTransfer {
+    /// Bytes a month sent between zones, e.g. "500GB".
+    pub cross_zone_per_month: String,
+    /// USD per GB sent between zones.
+    pub price_per_gb: Option<f64>,
 }

@@ -11,6 +11,7 @@
 
 mod buckets;
 mod components;
+mod datasets;
 mod dists;
 mod groups;
 mod standby;
@@ -44,6 +45,7 @@ struct Draft {
     group_gates: Vec<Gate>,
     buckets: Vec<Bucket>,
     stores: Vec<Store>,
+    data_groups: Vec<DataGroup>,
     /// Names that stand for one node in structures (groups, standby pairs).
     single_node: IndexMap<String, Node>,
     /// What the scenario sets that this variant ignores, said to the user.
@@ -179,6 +181,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     buckets::buckets(raw, &mut d)?;
     other_costs(raw, &mut d)?;
     stores::stores(raw, &mut d)?;
+    datasets::datasets(raw, &mut d)?;
     data_transfer(raw, &mut d)?;
     let structure = structure::build(raw, &mut d)?;
     let (rto, rpo, downtime_cost_per_hour) = targets(raw)?;
@@ -204,7 +207,20 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
 /// simulation settings are left empty for [`compile`] to fill.
 fn link(d: Draft, s: structure::Structure) -> Model {
     let Draft {
-        dists, regions, zones, components, kinds, units, cost, standbys, groups, buckets, stores, notes, ..
+        dists,
+        regions,
+        zones,
+        components,
+        kinds,
+        units,
+        cost,
+        standbys,
+        groups,
+        buckets,
+        stores,
+        data_groups,
+        notes,
+        ..
     } = d;
     let gates = s.gates;
     let mut unit_parents = vec![Vec::new(); units.len()];
@@ -285,6 +301,7 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         groups,
         standbys,
         stores,
+        data_groups,
         rto: None,
         rpo: None,
         downtime_cost_per_hour: None,

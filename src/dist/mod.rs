@@ -8,6 +8,9 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp, Gamma, LogNormal, Uniform, Weibull};
 use std::fmt;
 
+mod hazard;
+mod special;
+
 /// Standard normal quantiles used to fit a lognormal from a median and a
 /// high percentile (how people state outage lengths).
 pub const Z_P90: f64 = 1.281_551_565_544_600_4;

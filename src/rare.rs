@@ -1,0 +1,368 @@
+//! Rare-event estimation: fixed-effort multilevel splitting, repeated in
+//! independent replicates, and the diagnostics that decide whether its
+//! answer can be trusted.
+//!
+//! A *particle* is a trajectory of a model that can be copied mid-way and
+//! continued with fresh randomness. Its *level* (the importance function:
+//! fragments lost, units down) rises towards the rare event at the top
+//! level. Stage i starts `n_i` particles from the entrance states of stage
+//! i − 1 (chosen uniformly at random among them) and counts those that
+//! reach level i before the horizon; p̂ = Π successesᵢ / nᵢ is an unbiased
+//! estimate of P(reach the top level), and p̂ × the mean of any functional
+//! over the top-level particles, continued to the horizon, is an unbiased
+//! estimate of E[functional · 1{top reached}] (Del Moral's interacting
+//! particle systems; Cérou, Del Moral, Furon & Guyader, "Sequential Monte
+//! Carlo for rare event estimation", Statistics and Computing 2012). No
+//! likelihood ratio is involved, so nothing can degenerate the way
+//! importance-sampling weights do.
+//!
+//! Particles of one replicate are dependent, so the variance is not taken
+//! from within a replicate: the estimate is the mean of R independent
+//! replicates and its standard error their sample standard deviation / √R,
+//! with a Student-t interval. Relative error is the 95% half-width divided
+//! by the estimate. The estimate is refused (reported as "no reliable
+//! estimate") when a stage was crossed by too few particles, when one
+//! replicate holds most of the total, or when the relative error stays
+//! above its bound once the effort allowed is spent.
+
+use crate::rng::{SimRng, stream};
+use rand::RngExt;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// A trajectory that multilevel splitting can copy and continue.
+pub trait Particle: Clone + Send + Sync {
+    /// Its current level (0: nothing on the way to the rare event).
+    fn level(&self) -> u32;
+    /// Runs until the level reaches `target` (true) or the horizon (false).
+    fn advance(&mut self, target: u32) -> bool;
+    /// Draws its future afresh from `rng` (what has happened stays), and
+    /// starts a new likelihood ratio at 1.
+    fn reseed(&mut self, rng: SimRng);
+    /// The likelihood ratio of the path since the last reseed (1 when it
+    /// samples the model's own laws; otherwise the correction for its
+    /// biased sampling).
+    fn weight(&self) -> f64;
+    /// Runs on to the horizon (after reaching the top level), so the
+    /// functionals see the whole trajectory.
+    fn finish(&mut self);
+    /// The functionals estimated along with the probability (e.g. groups
+    /// lost, downtime), read after [`Particle::finish`].
+    fn functionals(&self) -> Vec<f64>;
+}
+
+/// How much effort a splitting estimate may spend.
+#[derive(Clone, Debug)]
+pub struct Effort {
+    /// Stop once the relative error (95% half-width / estimate) is below this.
+    pub target_re: f64,
+    /// At least this many replicates.
+    pub min_replicates: u32,
+    /// At most this many particle runs in all (pilot included).
+    pub max_runs: u64,
+    /// Replicates run between two checks of the stopping rule (fixed, so
+    /// the result does not depend on the thread count).
+    pub batch: u32,
+}
+
+impl Default for Effort {
+    fn default() -> Self {
+        Effort { target_re: 0.10, min_replicates: 24, max_runs: 400_000_000, batch: 8 }
+    }
+}
+
+/// One replicate's result.
+#[derive(Clone, Debug)]
+struct Replicate {
+    estimate: f64,
+    functionals: Vec<f64>,
+    /// Successes per stage.
+    hits: Vec<u64>,
+    /// Per stage: Σ w and Σ w² of the successes' likelihood ratios.
+    weights: Vec<(f64, f64)>,
+    runs: u64,
+}
+
+/// A splitting estimate with its diagnostics.
+#[derive(Clone, Debug, Serialize)]
+pub struct SplittingEstimate {
+    /// P(top level reached within the horizon).
+    pub estimate: f64,
+    /// 95% interval (Student t over replicates).
+    pub ci95: [f64; 2],
+    /// Standard error.
+    pub std_error: f64,
+    /// 95% half-width / estimate.
+    pub relative_error: f64,
+    /// Independent replicates.
+    pub replicates: u32,
+    /// Particle runs in all, pilot included.
+    pub runs: u64,
+    /// Particles started per stage in each replicate.
+    pub effort_per_stage: Vec<u64>,
+    /// Share of particles that crossed each level, over all replicates.
+    pub hit_fraction: Vec<f64>,
+    /// Particles that crossed each level, over all replicates.
+    pub hits: Vec<u64>,
+    /// Plain Monte-Carlo trials that would give the same variance:
+    /// p(1 − p) / Var(p̂).
+    pub effective_sample_size: f64,
+    /// Largest replicate's share of the sum of replicate estimates.
+    pub largest_replicate_share: f64,
+    /// Per level, the effective share of the particles that crossed it,
+    /// (Σw)² / Σw² / crossings, w their likelihood ratios: near 1 when the
+    /// weights are even, near 0 when a few dominate (degenerate).
+    pub weight_evenness: Vec<f64>,
+    /// Each functional: mean, 95% interval (per unit of the functional).
+    pub functionals: Vec<FunctionalEstimate>,
+    /// Every replicate's estimate, in order (for checks that recompute the
+    /// interval).
+    #[serde(skip)]
+    pub replicate_estimates: Vec<f64>,
+    /// Why the estimate cannot be trusted, if it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+/// E[functional · 1{top reached}] with its interval.
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionalEstimate {
+    /// Mean.
+    pub mean: f64,
+    /// 95% interval.
+    pub ci95: [f64; 2],
+}
+
+/// Fewest crossings of any level, over all replicates, for a trusted answer.
+pub const MIN_HITS_PER_LEVEL: u64 = 30;
+
+/// Largest share one replicate may hold of the sum of all.
+pub const MAX_REPLICATE_SHARE: f64 = 0.5;
+
+/// Smallest weight evenness of any level for a trusted answer.
+pub const MIN_WEIGHT_EVENNESS: f64 = 0.01;
+
+/// Runs one replicate: `init` is the state at t = 0.
+fn replicate<P: Particle>(init: &P, top: u32, effort: &[u64], seed: u64, key: u64) -> Replicate {
+    let mut rng = stream(seed, key, 0x005e_ed5e_1ec7);
+    let mut entrances = vec![init.clone()];
+    // Cumulative weights of the entrances, for selection in proportion.
+    let mut cumulative = vec![1.0];
+    let mut estimate = 1.0;
+    let mut hits = Vec::with_capacity(top as usize);
+    let mut moments = Vec::with_capacity(top as usize);
+    let mut runs = 0;
+    for (stage, target) in (1..=top).enumerate() {
+        let n = effort[stage];
+        let mut next = Vec::new();
+        let mut weights = Vec::new();
+        let total = *cumulative.last().expect("entrances");
+        for i in 0..n {
+            let u = rng.random::<f64>() * total;
+            let from = cumulative.partition_point(|&c| c <= u).min(entrances.len() - 1);
+            let mut p = entrances[from].clone();
+            p.reseed(stream(seed, key, (stage as u64 + 1) << 40 | i));
+            runs += 1;
+            if p.level() >= target || p.advance(target) {
+                weights.push(p.weight());
+                next.push(p);
+            }
+        }
+        hits.push(next.len() as u64);
+        moments.push((weights.iter().sum(), weights.iter().map(|w| w * w).sum()));
+        // The stage's factor: the mean over its runs of 1{crossed} times
+        // the likelihood ratio of the run.
+        let sum: f64 = weights.iter().sum();
+        estimate *= sum / n as f64;
+        if next.is_empty() || sum <= 0.0 {
+            hits.resize(top as usize, 0);
+            moments.resize(top as usize, (0.0, 0.0));
+            return Replicate { estimate: 0.0, functionals: Vec::new(), hits, weights: moments, runs };
+        }
+        cumulative = weights
+            .iter()
+            .scan(0.0, |acc, w| {
+                *acc += w;
+                Some(*acc)
+            })
+            .collect();
+        entrances = next;
+    }
+    // The top-level particles run on to the horizon (unbiased); the
+    // functionals are their mean weighted by their last stage's ratios,
+    // scaled like the probability.
+    let weights: Vec<f64> = cumulative
+        .iter()
+        .scan(0.0, |prev, &c| {
+            let w = c - *prev;
+            *prev = c;
+            Some(w)
+        })
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let mut sums: Vec<f64> = Vec::new();
+    for (p, w) in entrances.iter_mut().zip(&weights) {
+        p.finish();
+        let f = p.functionals();
+        if sums.is_empty() {
+            sums = vec![0.0; f.len()];
+        }
+        sums.iter_mut().zip(f).for_each(|(s, x)| *s += w * x);
+    }
+    Replicate {
+        estimate,
+        functionals: sums.into_iter().map(|s| estimate * s / total).collect(),
+        hits,
+        weights: moments,
+        runs,
+    }
+}
+
+/// Student t quantile for a two-sided 95% interval with `df` degrees of
+/// freedom (exact table to 30, then the Cornish–Fisher expansion).
+pub fn t95(df: u32) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+    if df == 0 {
+        return f64::INFINITY;
+    }
+    if df as usize <= TABLE.len() {
+        return TABLE[df as usize - 1];
+    }
+    let z = crate::stats::Z95;
+    let n = f64::from(df);
+    z + (z.powi(3) + z) / (4.0 * n) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
+}
+
+/// Mean, standard error and 95% half-width (t) of `xs`.
+fn mean_se(xs: &[f64]) -> (f64, f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = if xs.len() > 1 { xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
+    let se = (var / n).sqrt();
+    (mean, se, t95(xs.len() as u32 - 1) * se)
+}
+
+/// Chooses the effort per stage from a pilot: about `per_stage` crossings
+/// expected at every level, between the bounds. A level crossed by no
+/// pilot particle gets the pilot's effort times 8 (and the pilot grows
+/// until every level is crossed, or the allowance runs out).
+fn plan<P: Particle>(init: &P, top: u32, seed: u64, max_runs: u64) -> (Vec<u64>, u64) {
+    const START: u64 = 1000;
+    const PER_STAGE: f64 = 60.0;
+    const MAX_PER_STAGE: u64 = 2_000_000;
+    let mut n = START;
+    let mut spent = 0;
+    loop {
+        let r = replicate(init, top, &vec![n; top as usize], seed, u64::MAX - n);
+        spent += r.runs;
+        let crossed_all = r.hits.iter().all(|&h| h >= 5);
+        if crossed_all || n >= MAX_PER_STAGE || spent * 8 > max_runs {
+            let effort = r
+                .hits
+                .iter()
+                .map(|&h| {
+                    let p = h as f64 / n as f64;
+                    let want = if h == 0 { (n * 8) as f64 } else { PER_STAGE / p };
+                    (want.ceil() as u64).clamp(200, MAX_PER_STAGE)
+                })
+                .collect();
+            return (effort, spent);
+        }
+        n *= 4;
+    }
+}
+
+/// Estimates P(top level reached within the horizon) from `init` by
+/// replicated fixed-effort splitting, with `effort` bounds. Deterministic
+/// for a given `seed` whatever the thread count.
+pub fn estimate<P: Particle>(init: &P, top: u32, seed: u64, effort: &Effort) -> SplittingEstimate {
+    let (per_stage, mut runs) = plan(init, top, seed, effort.max_runs);
+    let cost: u64 = per_stage.iter().sum();
+    let mut reps: Vec<Replicate> = Vec::new();
+    loop {
+        let first = reps.len() as u64;
+        let batch: Vec<Replicate> = (first..first + u64::from(effort.batch))
+            .into_par_iter()
+            .map(|r| replicate(init, top, &per_stage, seed, r))
+            .collect();
+        runs += batch.iter().map(|r| r.runs).sum::<u64>();
+        reps.extend(batch);
+        let xs: Vec<f64> = reps.iter().map(|r| r.estimate).collect();
+        let (mean, _, half) = mean_se(&xs);
+        let enough = reps.len() as u32 >= effort.min_replicates;
+        if enough && mean > 0.0 && half / mean <= effort.target_re {
+            break;
+        }
+        if runs + cost * u64::from(effort.batch) > effort.max_runs {
+            break;
+        }
+    }
+    summarize(&reps, per_stage, runs, effort.target_re)
+}
+
+fn summarize(reps: &[Replicate], per_stage: Vec<u64>, runs: u64, target_re: f64) -> SplittingEstimate {
+    let xs: Vec<f64> = reps.iter().map(|r| r.estimate).collect();
+    let (mean, se, half) = mean_se(&xs);
+    let top = per_stage.len();
+    let hits: Vec<u64> = (0..top).map(|i| reps.iter().map(|r| r.hits[i]).sum()).collect();
+    let started: Vec<u64> = (0..top).map(|i| per_stage[i] * reps.len() as u64).collect();
+    let sum: f64 = xs.iter().sum();
+    let largest = if sum > 0.0 { xs.iter().cloned().fold(0.0, f64::max) / sum } else { 0.0 };
+    let nf = reps.iter().map(|r| r.functionals.len()).max().unwrap_or(0);
+    let functionals = (0..nf)
+        .map(|j| {
+            let v: Vec<f64> = reps.iter().map(|r| r.functionals.get(j).copied().unwrap_or(0.0)).collect();
+            let (m, _, h) = mean_se(&v);
+            FunctionalEstimate { mean: m, ci95: [(m - h).max(0.0), m + h] }
+        })
+        .collect();
+    let weight_evenness: Vec<f64> = (0..top)
+        .map(|i| {
+            let (s, s2) = reps.iter().fold((0.0, 0.0), |(a, b), r| (a + r.weights[i].0, b + r.weights[i].1));
+            if hits[i] == 0 || s2 <= 0.0 { 0.0 } else { s * s / s2 / hits[i] as f64 }
+        })
+        .collect();
+    let relative_error = if mean > 0.0 { half / mean } else { f64::INFINITY };
+    let refused = if mean == 0.0 {
+        Some(format!("no trajectory reached the event in {} replicates of {} particle runs", reps.len(), runs))
+    } else if let Some((i, h)) = hits.iter().enumerate().find(|(_, h)| **h < MIN_HITS_PER_LEVEL) {
+        Some(format!("level {} was crossed by only {h} particles (at least {MIN_HITS_PER_LEVEL} needed)", i + 1))
+    } else if let Some((i, e)) = weight_evenness.iter().enumerate().find(|(_, e)| **e < MIN_WEIGHT_EVENNESS) {
+        Some(format!(
+            "the likelihood ratios at level {} are degenerate: effectively {:.2}% of its {} crossings count",
+            i + 1,
+            100.0 * e,
+            hits[i]
+        ))
+    } else if largest > MAX_REPLICATE_SHARE {
+        Some(format!("one replicate of {} holds {:.0}% of the estimate", reps.len(), 100.0 * largest))
+    } else if relative_error > target_re {
+        Some(format!(
+            "relative error {:.1}% after {runs} particle runs, above the bound of {:.1}%",
+            100.0 * relative_error,
+            100.0 * target_re
+        ))
+    } else {
+        None
+    };
+    SplittingEstimate {
+        estimate: mean,
+        ci95: [(mean - half).max(0.0), mean + half],
+        std_error: se,
+        relative_error,
+        replicates: reps.len() as u32,
+        runs,
+        effort_per_stage: per_stage,
+        hit_fraction: hits.iter().zip(&started).map(|(&h, &s)| h as f64 / s as f64).collect(),
+        hits,
+        effective_sample_size: if se > 0.0 { mean * (1.0 - mean) / (se * se) } else { 0.0 },
+        largest_replicate_share: largest,
+        weight_evenness,
+        functionals,
+        replicate_estimates: xs,
+        refused,
+    }
+}

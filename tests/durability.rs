@@ -1,0 +1,343 @@
+//! Durability estimates against exact answers computed here: a k-of-n
+//! group with exponential failures and rebuilds is a birth–death chain on
+//! the number of failed devices, absorbed at data loss; P(loss before T)
+//! comes from uniformisation of that chain. The splitting estimate's 99.9%
+//! interval, recomputed here from its replicate estimates, must cover it;
+//! the intervals themselves are checked for coverage over 100 seeds.
+
+use nines::durability::{self, DurabilityReport, Method};
+use nines::model::Model;
+use nines::rare::Effort;
+use std::path::Path;
+
+const HOURS_PER_YEAR: f64 = 8760.0;
+
+/// P(more than n − k of n devices down at once before `t`), devices
+/// failing at rate λ each and rebuilt independently at rate μ each.
+fn exact_loss(n: u32, k: u32, lambda: f64, mu: f64, t: f64) -> f64 {
+    let top = (n - k + 1) as usize;
+    let rates: Vec<(f64, f64)> = (0..=top)
+        .map(|i| if i == top { (0.0, 0.0) } else { ((n as f64 - i as f64) * lambda, i as f64 * mu) })
+        .collect();
+    let big = rates.iter().map(|(a, b)| a + b).fold(0.0, f64::max);
+    let lt = big * t;
+    let mut v = vec![0.0; top + 1];
+    v[0] = 1.0;
+    let mut total = 0.0;
+    let last = (lt + 12.0 * lt.sqrt() + 100.0) as usize;
+    for j in 0..last {
+        let w = (-lt + j as f64 * lt.ln() - ln_factorial(j)).exp();
+        total += w * v[top];
+        let mut next = vec![0.0; top + 1];
+        for i in 0..=top {
+            if i == top {
+                next[i] += v[i];
+                continue;
+            }
+            let (up, down) = rates[i];
+            next[i] += v[i] * (1.0 - (up + down) / big);
+            next[i + 1] += v[i] * up / big;
+            if i > 0 {
+                next[i - 1] += v[i] * down / big;
+            }
+        }
+        v = next;
+    }
+    total
+}
+
+fn ln_factorial(j: usize) -> f64 {
+    (1..=j).map(|i| (i as f64).ln()).sum()
+}
+
+/// A scenario with one dataset of `n` fragments of which `k` are needed,
+/// exponential devices of annual failure rate `afr` (%), exponential
+/// rebuilds of mean `rebuild` hours; `extra` adds fields.
+fn scenario(n: u32, k: u32, afr: f64, rebuild: f64, seed: u64, extra: &str) -> String {
+    let scheme =
+        if k == 1 { format!("replicas = {n}") } else { format!("erasure = {{ data = {k}, parity = {} }}", n - k) };
+    format!(
+        r#"
+[simulation]
+horizon = "1y"
+trials = 10
+seed = {seed}
+
+[components.host]
+mttf = "1000h"
+mttr = "1h"
+
+[services.s]
+up_when = "host"
+
+[datasets.d]
+{scheme}
+afr = "{afr}%"
+rebuild = {{ type = "exponential", mean = "{rebuild}h" }}
+size = "1TB"
+{extra}
+"#
+    )
+}
+
+fn model(text: &str) -> Model {
+    nines::scenario::load_str(Path::new("inline.toml"), text, &[]).unwrap_or_else(|e| panic!("{e}")).variants.remove(0)
+}
+
+fn run(text: &str, method: Method, effort: &Effort) -> DurabilityReport {
+    let m = model(text);
+    durability::estimate_with(&m, &m.data_groups[0], effort, method)
+}
+
+/// Two-sided Student t quantile at level 1 − α/2 = `z`'s normal level, by
+/// the Cornish–Fisher expansion (accurate to about 1e-3 from 10 degrees of
+/// freedom).
+fn t_quantile(z: f64, df: f64) -> f64 {
+    z + (z.powi(3) + z) / (4.0 * df)
+        + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * df * df)
+        + (3.0 * z.powi(7) + 19.0 * z.powi(5) + 17.0 * z.powi(3) - 15.0 * z) / (384.0 * df.powi(3))
+}
+
+/// Mean and standard error of the replicate estimates, computed here.
+fn replicate_mean_se(r: &DurabilityReport) -> (f64, f64, usize) {
+    let xs = &r.estimator.replicate_estimates;
+    let n = xs.len() as f64;
+    assert!(n >= 2.0, "{}: no replicates ({})", r.name, r.estimator.method);
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, (var / n).sqrt(), xs.len())
+}
+
+/// The exact value lies in the 99.9% interval of the replicates.
+fn assert_covers_999(what: &str, r: &DurabilityReport, exact: f64) {
+    let (mean, se, n) = replicate_mean_se(r);
+    let half = t_quantile(3.290_526_731_491_926, (n - 1) as f64) * se;
+    eprintln!(
+        "{what}: exact {exact:.4e}, splitting {mean:.4e} ± {half:.2e} (99.9%), RE(95%) {:.1}%, {} replicates, {} runs",
+        100.0 * r.loss_probability.as_ref().map_or(f64::NAN, |p| p.relative_error),
+        n,
+        r.estimator.trials
+    );
+    assert!(r.estimator.reliable, "{what}: refused: {:?}", r.estimator.refusal);
+    if !r.estimator.from_one_group {
+        let reported = r.loss_probability.as_ref().unwrap().estimate;
+        assert!((reported - mean).abs() <= 1e-12 * mean, "{what}: reported {reported} vs replicates {mean}");
+    }
+    assert!((mean - exact).abs() <= half, "{what}: {mean} ± {half} misses the exact {exact}");
+}
+
+#[test]
+fn the_chain_solver_matches_a_hand_computed_case() {
+    // One device, no tolerance: P(loss before T) = 1 − e^(−λT).
+    let p = exact_loss(1, 1, 1e-4, 0.1, 1000.0);
+    assert!((p - (1.0 - (-0.1f64).exp())).abs() < 1e-12, "{p}");
+    // Two replicas, no repair: (1 − e^(−λT))².
+    let p = exact_loss(2, 1, 1e-4, 0.0, 1000.0);
+    assert!((p - (1.0 - (-0.1f64).exp()).powi(2)).abs() < 1e-12, "{p}");
+}
+
+#[test]
+fn splitting_covers_the_exact_loss_probability_from_1e_7_to_1e_15() {
+    let effort = Effort::default();
+    for (n, k, afr, rebuild, seeds) in [
+        (3, 1, 10.0, 72.0, [1, 2]),
+        (3, 1, 2.0, 24.0, [3, 4]),
+        (9, 6, 1.0, 72.0, [5, 6]),
+        (20, 17, 0.4, 168.0, [7, 8]),
+        (9, 6, 0.5, 72.0, [9, 10]),
+        (9, 6, 0.2, 48.0, [11, 12]),
+    ] {
+        let exact = exact_loss(n, k, afr / 100.0 / HOURS_PER_YEAR, 1.0 / rebuild, HOURS_PER_YEAR);
+        for seed in seeds {
+            let r = run(&scenario(n, k, afr, rebuild, seed, ""), Method::Auto, &effort);
+            assert!(r.estimator.method.starts_with("multilevel"), "{}", r.estimator.method);
+            assert_covers_999(&format!("{}, AFR {afr}%, rebuild {rebuild} h, seed {seed}", r.scheme), &r, exact);
+        }
+    }
+}
+
+#[test]
+fn plain_monte_carlo_agrees_where_losses_are_common() {
+    // Two replicas, AFR 50%, rebuild 100 h: p ≈ 5.5e-3.
+    let exact = exact_loss(2, 1, 0.5 / HOURS_PER_YEAR, 0.01, HOURS_PER_YEAR);
+    let r = run(&scenario(2, 1, 50.0, 100.0, 3, ""), Method::Plain, &Effort::default());
+    assert_eq!(r.estimator.method, "plain Monte Carlo");
+    let n = r.estimator.trials as f64;
+    let p = r.loss_probability.as_ref().unwrap().estimate;
+    let se = (exact * (1.0 - exact) / n).sqrt();
+    eprintln!("plain: exact {exact:.5e}, measured {p:.5e} over {n} trajectories, z = {:.2}", (p - exact) / se);
+    assert!((p - exact).abs() < 4.0 * se);
+    // Splitting on the same case agrees too.
+    let s = run(&scenario(2, 1, 50.0, 100.0, 3, ""), Method::Splitting, &Effort::default());
+    assert_covers_999("splitting where plain works", &s, exact);
+}
+
+#[test]
+fn independent_groups_combine_exactly() {
+    // 1000 groups, no zone destruction: P(any loses) = 1 − (1 − p)^1000,
+    // and the expected groups lost is 1000 p.
+    let exact = exact_loss(3, 1, 0.02 / HOURS_PER_YEAR, 1.0 / 24.0, HOURS_PER_YEAR);
+    let r = run(&scenario(3, 1, 2.0, 24.0, 11, "groups = 1000"), Method::Auto, &Effort::default());
+    assert!(r.estimator.from_one_group);
+    assert_covers_999("one group of 1000", &r, exact);
+    let p = r.loss_probability.as_ref().unwrap();
+    let (one, _, _) = replicate_mean_se(&r);
+    let any = -((1000.0 * (-one).ln_1p()).exp_m1());
+    assert!((p.estimate - any).abs() <= 1e-12 * any, "{} vs {any}", p.estimate);
+    let lost = r.groups_lost_per_year.as_ref().unwrap();
+    assert!((lost.estimate - 1000.0 * one).abs() <= 1e-9 * lost.estimate);
+}
+
+#[test]
+fn a_destroyed_zone_takes_a_single_zone_dataset() {
+    // Three replicas in one zone, devices that practically never fail; the
+    // zone has outages at 2 a year (1 s long), each destroying it with
+    // probability 5%: destructions are Poisson at 0.1 a year, and the first
+    // loses everything: P = 1 − e^(−0.1). With 1000 groups in that zone the
+    // dataset loses data exactly then too (not 1 − (1 − p)^1000).
+    let zone = r#"
+[regions.r]
+zones = ["a", "b", "c"]
+
+[zones.a]
+outage = { rate = "2/y", duration = "1s", destroy_probability = "5%" }
+"#;
+    for groups in [1, 1000] {
+        let text = scenario(3, 1, 0.000001, 24.0, 5, &format!("zone = \"a\"\ngroups = {groups}\n{zone}"));
+        let r = run(&text, Method::Auto, &Effort::default());
+        let exact = 1.0 - (-0.1f64).exp();
+        let p = r.loss_probability.as_ref().unwrap();
+        let n = r.estimator.trials as f64;
+        let se = (exact * (1.0 - exact) / n).sqrt();
+        eprintln!("single zone, {groups} groups: exact {exact:.5}, measured {:.5} ({n} trajectories)", p.estimate);
+        assert!((p.estimate - exact).abs() < 4.0 * se, "{groups} groups: {} vs {exact}", p.estimate);
+        assert!(!r.estimator.from_one_group);
+        assert_eq!(r.loss_by_cause.len(), 1);
+        assert_eq!(r.loss_by_cause[0].cause, "zone or region destroyed");
+        // Every group goes at once.
+        let lost = r.groups_lost_per_year.as_ref().unwrap().estimate;
+        assert!((lost / p.estimate - groups as f64).abs() < 1e-9 * groups as f64, "{lost}");
+    }
+}
+
+#[test]
+fn weibull_devices_agree_with_a_long_plain_run() {
+    // Wear-out (shape 2) devices, three replicas, p about 1e-4: plain Monte
+    // Carlo is exact in law; splitting must agree within both intervals.
+    let text = scenario(3, 1, 1.0, 1.0, 21, "")
+        .replace("afr = \"1%\"", "failure = { type = \"weibull\", shape = 2.0, mean = \"2y\" }")
+        .replace(
+            "rebuild = { type = \"exponential\", mean = \"1h\" }",
+            "rebuild = { type = \"lognormal\", median = \"200h\", p90 = \"600h\" }",
+        );
+    assert!(text.contains("weibull") && text.contains("lognormal"), "{text}");
+    let effort = Effort { target_re: 0.10, ..Effort::default() };
+    let plain = run(&text, Method::Plain, &effort);
+    let split = run(&text, Method::Splitting, &effort);
+    assert!(plain.estimator.reliable && split.estimator.reliable, "{:?} {:?}", plain.estimator, split.estimator);
+    let (pp, sp) = (plain.loss_probability.as_ref().unwrap(), split.loss_probability.as_ref().unwrap());
+    let (ms, ss, _) = replicate_mean_se(&split);
+    let n = plain.estimator.trials as f64;
+    let sp_se = (pp.estimate * (1.0 - pp.estimate) / n).sqrt();
+    let z = (ms - pp.estimate) / (ss * ss + sp_se * sp_se).sqrt();
+    eprintln!(
+        "Weibull: plain {:.4e} ({n} trajectories), splitting {:.4e} ± {ss:.1e}, z = {z:.2}",
+        pp.estimate, sp.estimate
+    );
+    assert!(pp.estimate > 2e-5 && pp.estimate < 5e-4, "p = {} is not the intended 1e-4", pp.estimate);
+    assert!(z.abs() < 4.0);
+}
+
+#[test]
+fn splitting_intervals_cover_the_truth_about_95_times_in_100() {
+    // Five replicas, AFR 100%, rebuild 200 h: p = 1.15e-6. Twenty replicates
+    // per seed keep this quick; the interval is Student t with 19 degrees
+    // of freedom.
+    let exact = exact_loss(5, 1, 1.0 / HOURS_PER_YEAR, 1.0 / 200.0, HOURS_PER_YEAR);
+    assert!((exact - 1.15e-6).abs() < 0.01e-6, "{exact}");
+    let effort = Effort { target_re: 10.0, min_replicates: 20, batch: 20, ..Effort::default() };
+    let mut covered = 0;
+    for seed in 0..100 {
+        let r = run(&scenario(5, 1, 100.0, 200.0, 1000 + seed, ""), Method::Splitting, &effort);
+        let p = r.loss_probability.as_ref().unwrap_or_else(|| panic!("seed {seed}: {:?}", r.estimator.refusal));
+        if p.ci95[0] <= exact && exact <= p.ci95[1] {
+            covered += 1;
+        }
+    }
+    eprintln!("splitting: 95% intervals covering p = {exact:.3e}: {covered} of 100");
+    assert!((90..=99).contains(&covered), "{covered} of 100");
+}
+
+#[test]
+fn the_pilot_chooses_plain_monte_carlo_when_losses_are_common() {
+    // p ≈ 3e-2: the pilot's 20 000 trajectories see about 600 losses.
+    let r = run(&scenario(2, 1, 90.0, 150.0, 4, ""), Method::Auto, &Effort::default());
+    assert_eq!(r.estimator.method, "plain Monte Carlo");
+    let r = run(&scenario(3, 1, 2.0, 24.0, 4, ""), Method::Auto, &Effort::default());
+    assert!(r.estimator.method.starts_with("multilevel splitting"), "{}", r.estimator.method);
+}
+
+#[test]
+fn plain_intervals_cover_the_truth_about_95_times_in_100() {
+    // Two replicas, AFR 60%, rebuild 150 h: p ≈ 1e-2.
+    let exact = exact_loss(2, 1, 0.6 / HOURS_PER_YEAR, 1.0 / 150.0, HOURS_PER_YEAR);
+    assert!(exact > 5e-3 && exact < 2e-2, "{exact}");
+    let effort = Effort { target_re: 0.3, ..Effort::default() };
+    let mut covered = 0;
+    for seed in 0..100 {
+        let r = run(&scenario(2, 1, 60.0, 150.0, 2000 + seed, ""), Method::Plain, &effort);
+        let p = r.loss_probability.as_ref().expect("reliable");
+        if p.ci95[0] <= exact && exact <= p.ci95[1] {
+            covered += 1;
+        }
+    }
+    eprintln!("plain: 95% intervals covering p = {exact:.3e}: {covered} of 100");
+    assert!((90..=99).contains(&covered), "{covered} of 100");
+}
+
+#[test]
+fn zone_destructions_count_the_same_in_splitting_and_plain_runs() {
+    // Three replicas in three zones that are destroyed often (each zone's
+    // outages at 1 a year, 20% destructive, re-protection 30 days): loss
+    // comes mostly from overlapping destructions, which splitting does not
+    // bias. Both estimators must agree; a splitting run whose copies shared
+    // their zones' future would miss this path entirely.
+    let text = r#"
+[simulation]
+horizon = "1y"
+trials = 10
+seed = 17
+
+[regions.r]
+zones = ["a", "b", "c"]
+zone_outage = { rate = "1/y", duration = "1s", destroy_probability = "20%" }
+
+[components.host]
+mttf = "1000h"
+mttr = "1h"
+
+[services.s]
+up_when = "host"
+
+[datasets.d]
+replicas = 3
+zones = ["a", "b", "c"]
+afr = "20%"
+rebuild = { type = "exponential", mean = "48h" }
+zone_rebuild = { type = "exponential", mean = "30d" }
+size = "1TB"
+"#;
+    let effort = Effort::default();
+    let plain = run(text, Method::Plain, &effort);
+    let split = run(text, Method::Splitting, &effort);
+    let pp = plain.loss_probability.as_ref().expect("plain is reliable").estimate;
+    let n = plain.estimator.trials as f64;
+    let plain_se = (pp * (1.0 - pp) / n).sqrt();
+    let (ms, ss, _) = replicate_mean_se(&split);
+    let z = (ms - pp) / (ss * ss + plain_se * plain_se).sqrt();
+    eprintln!("zones: plain {pp:.4e} ({n} trajectories), splitting {ms:.4e} ± {ss:.1e}, z = {z:.2}");
+    assert!(z.abs() < 4.0, "z = {z}");
+    let zone_share =
+        split.loss_by_cause.iter().find(|c| c.cause == "zone or region destroyed").map_or(0.0, |c| c.share);
+    assert!(zone_share > 0.9, "{:?}", split.loss_by_cause);
+}
