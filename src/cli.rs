@@ -123,7 +123,8 @@ pub struct NewArgs {
     /// Scenario name (also the file name, NAME.toml, unless -o).
     pub name: String,
     /// What to start from: starter, two-of-three, lab-web-app, multi-az-web,
-    /// four-by-five, s3-standard-vs-one-zone-ia, dr-strategies, backups.
+    /// four-by-five, s3-standard-vs-one-zone-ia, dr-strategies, durability,
+    /// backups.
     #[arg(long, value_name = "TEMPLATE", default_value = "starter")]
     pub from: String,
     /// Write here instead of NAME.toml.

@@ -26,9 +26,6 @@ pub const SHOW_AFTER: Duration = Duration::from_secs(1);
 /// A run projected to last longer than this says so, with its projection.
 pub const WARN_AFTER: Duration = Duration::from_secs(60);
 
-/// How long a run goes before its finished trials project its length.
-const PROJECT_AFTER: Duration = Duration::from_secs(1);
-
 /// How long a run goes without a finished trial before it is judged.
 const FIRST_LOOK: Duration = Duration::from_secs(5);
 
@@ -73,20 +70,21 @@ impl State {
                 count(events as f64 / elapsed.as_secs_f64()),
             )
         } else {
-            let per_trial = events as f64 / done as f64;
-            let rate = events as f64 / elapsed.as_secs_f64();
+            // Projections from the first moments of a run are noise (thread
+            // start-up, a busy machine): wait a little.
             let left = (self.total - done) as f64 * elapsed.as_secs_f64() / done as f64;
-            // The first small batch carries the start-up (threads, first
-            // touches of memory) and projects a run of about a second as
-            // a minute or more: project only once a second has passed.
-            if elapsed < PROJECT_AFTER || left < WARN_AFTER.as_secs_f64() {
+            if elapsed < FIRST_LOOK || left < WARN_AFTER.as_secs_f64() {
                 return;
             }
+            let per_trial = events as f64 / done as f64;
+            let rate = events as f64 / elapsed.as_secs_f64();
+            let detail = if events > 0 {
+                format!("about {} events per trial at {} events/s: ", count(per_trial), count(rate))
+            } else {
+                String::new()
+            };
             format!(
-                "note: about {} events per trial at {} events/s: {} trials will take about {} more \
-                 (use --trials to shorten)",
-                count(per_trial),
-                count(rate),
+                "note: {detail}{} trials will take about {} more (use --trials to shorten)",
                 self.total,
                 clock(left)
             )

@@ -67,7 +67,7 @@ pub struct Effort {
 
 impl Default for Effort {
     fn default() -> Self {
-        Effort { target_re: 0.10, min_replicates: 24, max_runs: 400_000_000, batch: 8 }
+        Effort { target_re: 0.10, min_replicates: 32, max_runs: 50_000_000, batch: 8 }
     }
 }
 
@@ -139,8 +139,9 @@ pub const MIN_HITS_PER_LEVEL: u64 = 30;
 /// Largest share one replicate may hold of the sum of all.
 pub const MAX_REPLICATE_SHARE: f64 = 0.5;
 
-/// Smallest weight evenness of any level for a trusted answer.
-pub const MIN_WEIGHT_EVENNESS: f64 = 0.01;
+/// Smallest weight evenness of any level for a trusted answer: below it a
+/// handful of particles carry the level whatever their number.
+pub const MIN_WEIGHT_EVENNESS: f64 = 1e-4;
 
 /// Runs one replicate: `init` is the state at t = 0.
 fn replicate<P: Particle>(init: &P, top: u32, effort: &[u64], seed: u64, key: u64) -> Replicate {
@@ -330,12 +331,17 @@ fn summarize(reps: &[Replicate], per_stage: Vec<u64>, runs: u64, target_re: f64)
         Some(format!("no trajectory reached the event in {} replicates of {} particle runs", reps.len(), runs))
     } else if let Some((i, h)) = hits.iter().enumerate().find(|(_, h)| **h < MIN_HITS_PER_LEVEL) {
         Some(format!("level {} was crossed by only {h} particles (at least {MIN_HITS_PER_LEVEL} needed)", i + 1))
-    } else if let Some((i, e)) = weight_evenness.iter().enumerate().find(|(_, e)| **e < MIN_WEIGHT_EVENNESS) {
+    } else if let Some((i, e)) = weight_evenness
+        .iter()
+        .enumerate()
+        .find(|(i, e)| **e < MIN_WEIGHT_EVENNESS || **e * (hits[*i] as f64) < MIN_HITS_PER_LEVEL as f64)
+    {
         Some(format!(
-            "the likelihood ratios at level {} are degenerate: effectively {:.2}% of its {} crossings count",
+            "the likelihood ratios at level {} are degenerate: its {} crossings count as {:.0} ({:.3}%)",
             i + 1,
-            100.0 * e,
-            hits[i]
+            hits[i],
+            e * hits[i] as f64,
+            100.0 * e
         ))
     } else if largest > MAX_REPLICATE_SHARE {
         Some(format!("one replicate of {} holds {:.0}% of the estimate", reps.len(), 100.0 * largest))

@@ -54,8 +54,7 @@ fn ln_factorial(j: usize) -> f64 {
 /// exponential devices of annual failure rate `afr` (%), exponential
 /// rebuilds of mean `rebuild` hours; `extra` adds fields.
 fn scenario(n: u32, k: u32, afr: f64, rebuild: f64, seed: u64, extra: &str) -> String {
-    let scheme =
-        if k == 1 { format!("replicas = {n}") } else { format!("erasure = {{ data = {k}, parity = {} }}", n - k) };
+    let scheme = if k == 1 { format!("scheme = \"{n} replicas\"") } else { format!("scheme = \"{k}+{}\"", n - k) };
     format!(
         r#"
 [simulation]
@@ -250,12 +249,12 @@ fn weibull_devices_agree_with_a_long_plain_run() {
 
 #[test]
 fn splitting_intervals_cover_the_truth_about_95_times_in_100() {
-    // Five replicas, AFR 100%, rebuild 200 h: p = 1.15e-6. Twenty replicates
-    // per seed keep this quick; the interval is Student t with 19 degrees
+    // Five replicas, AFR 100%, rebuild 200 h: p = 1.15e-6. Forty replicates
+    // per seed keep this quick; the interval is Student t with 39 degrees
     // of freedom.
     let exact = exact_loss(5, 1, 1.0 / HOURS_PER_YEAR, 1.0 / 200.0, HOURS_PER_YEAR);
     assert!((exact - 1.15e-6).abs() < 0.01e-6, "{exact}");
-    let effort = Effort { target_re: 10.0, min_replicates: 20, batch: 20, ..Effort::default() };
+    let effort = Effort { target_re: 10.0, min_replicates: 40, batch: 40, ..Effort::default() };
     let mut covered = 0;
     for seed in 0..100 {
         let r = run(&scenario(5, 1, 100.0, 200.0, 1000 + seed, ""), Method::Splitting, &effort);
@@ -320,7 +319,7 @@ mttr = "1h"
 up_when = "host"
 
 [datasets.d]
-replicas = 3
+scheme = "3 replicas"
 zones = ["a", "b", "c"]
 afr = "20%"
 rebuild = { type = "exponential", mean = "48h" }

@@ -25,6 +25,9 @@
 //! likelihood ratio of what it sampled, exp(Σ (b − 1)·ΔH) for survivals and
 //! 1/b per biased failure. Without this, reaching the next level from a
 //! degraded state is one rare race that splitting alone cannot subdivide.
+//! Biased runs also let a zone or region outage destroy its data with
+//! probability at least 0.3 (weighed by p/0.3, or (1 − p)/0.7 when it
+//! does not), so destruction paths are explored as often as device ones.
 
 use crate::dist::Dist;
 use crate::model::{DataGroup, Model, NONE, OutageProcess, Rebuild};
@@ -48,7 +51,11 @@ pub enum Cause {
 /// further failure, under biasing (0.5 is classic balanced failure
 /// biasing; 0.3 keeps the likelihood ratios of long degraded spells from
 /// spreading, measured on the tests' codes).
-const BIAS_THETA: f64 = 0.3;
+const BIAS_THETA: f64 = 0.2;
+
+/// Probability that a zone or region outage destroys its data, in biased
+/// runs, when the model's is lower (weighed back by the likelihood ratio).
+const AREA_BIAS: f64 = 0.3;
 
 /// Largest hazard multiplier.
 const MAX_BIAS: f64 = 1e9;
@@ -676,8 +683,17 @@ impl<'c, 'm> Trajectory<'c, 'm> {
                 let o = ctx.areas[a].process;
                 let out = !self.area_phase[a].1;
                 self.area_phase[a] = (t, out);
-                if out && self.rng.random::<f64>() < o.destroy_p {
-                    self.destroy(&ctx.areas[a].sites);
+                if out {
+                    // Biased runs make destruction common, and weigh it.
+                    let p = o.destroy_p;
+                    let q = if self.biased { p.max(AREA_BIAS) } else { p };
+                    let destroyed = self.rng.random::<f64>() < q;
+                    if q != p {
+                        self.log_w += if destroyed { (p / q).ln() } else { ((1.0 - p) / (1.0 - q)).ln() };
+                    }
+                    if destroyed {
+                        self.destroy(&ctx.areas[a].sites);
+                    }
                 }
                 let law = ctx.dist(if out { o.duration } else { o.between });
                 self.area_next[a] = t + law.sample(&mut self.rng);

@@ -370,9 +370,60 @@ pub fn describe(m: &Model) -> String {
         let _ = writeln!(out, "      time to failure: {}", m.dists[c.failure as usize]);
         let _ = writeln!(out, "      time to repair:  {}", m.dists[c.repair as usize]);
     }
+    for g in &m.data_groups {
+        dataset(m, g, &mut out);
+    }
     let _ = writeln!(out, "  service {:?} is up while:", m.service);
     tree(m, Node::Gate(m.root), &mut out);
     out
+}
+
+/// A dataset: its layout, devices, rebuilds and what threatens it.
+fn dataset(m: &Model, g: &crate::model::DataGroup, out: &mut String) {
+    let d = |i: u32| m.dists[i as usize].to_string();
+    let places: Vec<String> = (0..g.devices() as usize)
+        .map(|i| place_name(m, Place { zone: g.device_zone[i], region: g.device_region[i] }))
+        .collect();
+    let mut uniq = places.clone();
+    uniq.sort();
+    uniq.dedup();
+    let _ = writeln!(
+        out,
+        "    dataset {}: {} groups of {} ({} of {} fragments needed), {} in all, {} fragment{} per device, devices in {}",
+        g.name,
+        g.count,
+        g.scheme,
+        g.needed,
+        g.fragments,
+        crate::units::format_bytes(g.size_bytes),
+        g.fragments_per_device,
+        if g.fragments_per_device == 1 { "" } else { "s" },
+        uniq.join(", ")
+    );
+    let _ = writeln!(out, "      device time to failure: {}", d(g.device_failure));
+    let rebuild = match &g.rebuild {
+        crate::model::Rebuild::Dist(i) => d(*i),
+        crate::model::Rebuild::Bandwidth { bytes, bytes_per_hour, shared } => format!(
+            "{} at {}/h{}",
+            crate::units::format_bytes(*bytes),
+            crate::units::format_bytes(*bytes_per_hour),
+            if *shared { ", shared by a group's rebuilds" } else { "" }
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "      detection {}; rebuild {rebuild}; a destroyed zone re-protected in {}",
+        d(g.detection),
+        d(g.zone_rebuild)
+    );
+    if let Some((rate, q)) = g.common_cause {
+        let _ = writeln!(
+            out,
+            "      common cause {:.3}/y, each device failing with probability {}%",
+            rate * crate::units::HOURS_PER_YEAR,
+            q * 100.0
+        );
+    }
 }
 
 /// Describes every variant of a scenario.

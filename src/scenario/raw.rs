@@ -61,10 +61,9 @@ pub struct RawScenario {
 #[serde(deny_unknown_fields)]
 pub struct RawDataset {
     pub description: Option<String>,
-    /// n full copies (one is enough to read)...
-    pub replicas: Option<i64>,
-    /// ...or k data + m parity fragments (any k are enough).
-    pub erasure: Option<RawErasure>,
+    /// "3 replicas" (n full copies, one enough to read) or "6+3" (k data
+    /// and m parity fragments, any k enough).
+    pub scheme: String,
     pub zone: Option<String>,
     /// Devices placed round-robin over these zones.
     pub zones: Option<Vec<String>>,
@@ -98,14 +97,6 @@ pub struct RawDataset {
     pub price_per_gb_month: Option<f64>,
     /// A bucket or store whose data this is.
     pub backs: Option<String>,
-}
-
-/// `erasure = { data = 6, parity = 3 }`
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawErasure {
-    pub data: i64,
-    pub parity: i64,
 }
 
 /// `common_cause = { rate = "0.1/y", probability = "2%" }`

@@ -35,34 +35,36 @@ pub(super) fn datasets(raw: &RawScenario, d: &mut Draft) -> Res<()> {
     Ok(())
 }
 
-/// (fragments n, needed k, scheme as text).
+/// (fragments n, needed k, scheme as text) from "3 replicas" or "6+3".
 fn scheme(ds: &RawDataset, at: &[Seg]) -> Res<(u32, u32, String)> {
-    match (ds.replicas, &ds.erasure) {
-        (Some(n), None) => {
-            if !(1..=MAX_FRAGMENTS).contains(&n) {
-                return invalid(
-                    with(at, "replicas"),
-                    format!("must be a whole number from 1 to {MAX_FRAGMENTS} (got {n})"),
-                );
-            }
+    let sat = with(at, "scheme");
+    let text = ds.scheme.trim();
+    let whole = |t: &str| t.trim().parse::<i64>().ok();
+    if let Some((k, m)) = text.split_once('+') {
+        let (Some(k), Some(m)) = (whole(k), whole(m)) else {
+            return invalid(sat, format!("expected \"K+M\" with whole numbers, like \"6+3\" (got {text:?})"));
+        };
+        if k < 1 || m < 0 || k + m > MAX_FRAGMENTS {
+            return invalid(
+                sat,
+                format!(
+                    "needs at least 1 data fragment, no negative parity, and at most {MAX_FRAGMENTS} in all (got {text:?})"
+                ),
+            );
+        }
+        return Ok(((k + m) as u32, k as u32, format!("{k}+{m} erasure coding")));
+    }
+    let count = text.strip_suffix("replicas").or_else(|| text.strip_suffix("replica")).and_then(whole);
+    match count {
+        Some(n) if (1..=MAX_FRAGMENTS).contains(&n) => {
             Ok((n as u32, 1, format!("{n} replica{}", if n == 1 { "" } else { "s" })))
         }
-        (None, Some(e)) => {
-            let eat = with(at, "erasure");
-            if e.data < 1 {
-                return invalid(with(&eat, "data"), format!("must be at least 1 (got {})", e.data));
-            }
-            if e.parity < 0 {
-                return invalid(with(&eat, "parity"), format!("must be 0 or more (got {})", e.parity));
-            }
-            if e.data + e.parity > MAX_FRAGMENTS {
-                return invalid(eat, format!("at most {MAX_FRAGMENTS} fragments in all (got {})", e.data + e.parity));
-            }
-            let (k, m) = (e.data as u32, e.parity as u32);
-            Ok((k + m, k, format!("{k}+{m} erasure coding")))
-        }
-        (None, None) => invalid(at.to_vec(), "give `replicas = N` or `erasure = { data = K, parity = M }`"),
-        (Some(_), Some(_)) => invalid(with(at, "erasure"), "give only one of `replicas` and `erasure`"),
+        _ => invalid(
+            sat,
+            format!(
+                "expected \"N replicas\" (1 to {MAX_FRAGMENTS}) or \"K+M\" erasure coding like \"6+3\" (got {text:?})"
+            ),
+        ),
     }
 }
 
