@@ -201,10 +201,7 @@ impl Diagram {
                     let group = &model.groups[g as usize];
                     let zp = group.zone_pos(u as u32);
                     let j = (u as u32 - group.first_unit) % group.max;
-                    // The slots launched at the start: round-robin over the zones.
-                    let initial = (0..group.desired)
-                        .any(|i| i as usize % group.zones.len() == zp && i / group.zones.len() as u32 == j);
-                    if initial {
+                    if group.starts_running(zp, j) {
                         placed.add(
                             at,
                             ItemKind::Group,

@@ -236,6 +236,13 @@ impl Group {
         self.first_unit + zi as u32 * self.max + j
     }
 
+    /// Whether slot `j` of zone position `zi` runs an instance at the start
+    /// of a trial: the `desired` instances go round-robin over the zones.
+    pub fn starts_running(&self, zi: usize, j: u32) -> bool {
+        let zones = self.zones.len() as u32;
+        zones > 0 && j * zones + (zi as u32) < self.desired
+    }
+
     /// Zone position (in `zones`) of slot unit `u`.
     #[inline]
     pub fn zone_pos(&self, u: u32) -> usize {

@@ -528,7 +528,7 @@ fn plan_lanes(model: &Model, happenings: &[(f64, Happening)]) -> LanePlan {
         for zp in 0..g.zones.len() {
             for j in 0..g.max {
                 let u = g.slot(zp, j) as usize;
-                used[u] = (0..g.desired).any(|i| i as usize % g.zones.len() == zp && i / g.zones.len() as u32 == j);
+                used[u] = g.starts_running(zp, j);
             }
         }
     }
