@@ -505,7 +505,7 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
             ));
         }
     }
-    Ok(())
+    report.refusals()
 }
 
 /// The scenario's notes (settings a variant ignores), each once, on stderr.
@@ -638,7 +638,9 @@ fn report_command(args: &ReportArgs) -> Result<(), Error> {
         let stem = args.file.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
         PathBuf::from(format!("{}-report.html", plot::file_safe(&stem)))
     });
-    write_html(&s, &report, &path, args.execution.quiet)
+    write_html(&s, &report, &path, args.execution.quiet)?;
+    // As `run`: a refused durability estimate is written up, then fails.
+    report.refusals()
 }
 
 /// `nines timeline`: one trial as text on stdout, and as a chart.

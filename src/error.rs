@@ -63,15 +63,21 @@ pub enum Error {
     /// stops, quietly and successfully, since nobody reads the rest.
     #[error("standard output closed")]
     ClosedOutput,
+    /// A rare-event estimate failed its diagnostics: the report says "no
+    /// reliable estimate" instead of a number, and the command fails.
+    #[error("{0}")]
+    Unreliable(String),
 }
 
 impl Error {
     /// Exit code: 2 for bad input (scenario or command line), 1 for failures
-    /// while running, 0 when the reader closed standard output.
+    /// while running, 3 when an estimate was refused as unreliable, 0 when
+    /// the reader closed standard output.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Usage(_) => 2,
             Error::Io { .. } | Error::Runtime(_) => 1,
+            Error::Unreliable(_) => 3,
             Error::ClosedOutput => 0,
         }
     }

@@ -340,3 +340,26 @@ size = "1TB"
         split.loss_by_cause.iter().find(|c| c.cause == "zone or region destroyed").map_or(0.0, |c| c.share);
     assert!(zone_share > 0.9, "{:?}", split.loss_by_cause);
 }
+
+#[test]
+fn a_refused_estimate_prints_no_number_and_fails_the_command() {
+    // Devices that practically never fail: no particle ever reaches data
+    // loss, so there is nothing to estimate from, and nines says so.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("never.toml");
+    let json = dir.path().join("r.json");
+    std::fs::write(&file, scenario(3, 1, 1e-12, 1.0, 1, "")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nines"))
+        .args(["run", file.to_str().unwrap(), "--quiet", "--trials", "20", "--json", json.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(stdout.contains("no reliable estimate: no trajectory reached"), "{stdout}");
+    assert!(stderr.contains("no reliable estimate for base / dataset d"), "{stderr}");
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let d = &r["variants"][0]["durability"][0];
+    assert_eq!(d["estimator"]["reliable"], false);
+    assert!(d.get("loss_probability").is_none() && d.get("durability_nines").is_none(), "{d}");
+}

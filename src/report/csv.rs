@@ -70,12 +70,52 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, Error> {
 /// One row per variant.
 pub fn summary(r: &Report) -> Result<Vec<u8>, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(COLUMNS.iter().map(|c| c.0)).map_err(fail)?;
+    // Each dataset's durability: columns named after it, empty where a
+    // variant has no such dataset or its estimate was refused.
+    let mut datasets: Vec<&str> = Vec::new();
     for v in &r.variants {
-        w.write_record(COLUMNS.iter().map(|c| (c.1)(r, v))).map_err(fail)?;
+        for d in &v.durability {
+            if !datasets.contains(&d.name.as_str()) {
+                datasets.push(&d.name);
+            }
+        }
+    }
+    let mut head: Vec<String> = COLUMNS.iter().map(|c| c.0.to_owned()).collect();
+    for name in &datasets {
+        head.extend(DURABILITY_COLUMNS.iter().map(|(c, _)| format!("dataset.{name}.{c}")));
+    }
+    w.write_record(&head).map_err(fail)?;
+    for v in &r.variants {
+        let mut row: Vec<String> = COLUMNS.iter().map(|c| (c.1)(r, v)).collect();
+        for name in &datasets {
+            let d = v.durability.iter().find(|d| d.name == *name);
+            row.extend(DURABILITY_COLUMNS.iter().map(|(_, f)| d.map(f).unwrap_or_default()));
+        }
+        w.write_record(&row).map_err(fail)?;
     }
     finish(w)
 }
+
+/// A dataset's columns in the summary: what JSON's `durability[]` holds.
+type DurabilityColumn = (&'static str, fn(&crate::durability::DurabilityReport) -> String);
+
+const DURABILITY_COLUMNS: &[DurabilityColumn] = &[
+    ("scheme", |d| d.scheme.clone()),
+    ("groups", |d| d.groups.to_string()),
+    ("reliable", |d| d.estimator.reliable.to_string()),
+    ("method", |d| d.estimator.method.clone()),
+    ("loss_probability", |d| opt(d.loss_probability.as_ref().map(|p| p.estimate))),
+    ("loss_probability_ci95_low", |d| opt(d.loss_probability.as_ref().map(|p| p.ci95[0]))),
+    ("loss_probability_ci95_high", |d| opt(d.loss_probability.as_ref().map(|p| p.ci95[1]))),
+    ("relative_error", |d| opt(d.loss_probability.as_ref().map(|p| p.relative_error))),
+    ("durability_nines", |d| opt(d.durability_nines)),
+    ("mttdl_years", |d| opt(d.mttdl_years)),
+    ("groups_lost_per_year", |d| opt(d.groups_lost_per_year.as_ref().map(|p| p.estimate))),
+    ("bytes_lost_per_year", |d| opt(d.bytes_lost_per_year.as_ref().map(|p| p.estimate))),
+    ("trials", |d| d.estimator.trials.to_string()),
+    ("effective_sample_size", |d| num(d.estimator.effective_sample_size)),
+    ("monthly_usd", |d| num(d.monthly_usd)),
+];
 
 /// One row per (value, variant) of a sweep: the parameter, its value as
 /// given, then the summary columns.

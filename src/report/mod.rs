@@ -685,6 +685,25 @@ impl Report {
         }
     }
 
+    /// An error naming every estimate refused as unreliable (after the
+    /// report, which says "no reliable estimate", was written), if any.
+    pub fn refusals(&self) -> Result<(), crate::Error> {
+        let refused: Vec<String> = self
+            .variants
+            .iter()
+            .flat_map(|v| {
+                v.durability.iter().filter_map(move |d| {
+                    d.estimator.refusal.as_ref().map(|why| format!("{} / dataset {}: {why}", v.name, d.name))
+                })
+            })
+            .collect();
+        if refused.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::Error::Unreliable(format!("no reliable estimate for {}", refused.join("; "))))
+        }
+    }
+
     /// Pretty JSON, ending in a newline.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("reports serialise");
