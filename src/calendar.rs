@@ -211,7 +211,8 @@ pub fn parse_start(text: &str) -> Result<f64, String> {
     if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
         return Err(bad());
     }
-    let (y, m, d): (i64, u32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let (y, m, d): (i64, u32, u32) =
+        (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if !(1..=12).contains(&m) || d == 0 || d > month_days[m as usize - 1] {

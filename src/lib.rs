@@ -16,12 +16,15 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod diagram;
 pub mod dist;
 pub mod durability;
 pub mod engine;
 pub mod error;
+pub mod html;
 pub mod import;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod plot;
 pub mod presets;
@@ -37,5 +40,6 @@ pub mod stats;
 pub mod stdout;
 pub mod sweep;
 pub mod units;
+pub mod validate;
 
 pub use error::{Error, ScenarioError};

@@ -59,6 +59,11 @@ pub struct Component {
     pub first_unit: u32,
     /// Number of replicas.
     pub count: u32,
+    /// Instance type or database class it is priced as, when the scenario
+    /// names one (`t3.micro`, `db.t4g.micro`).
+    pub instance_type: Option<String>,
+    /// Price of one replica (instance) per hour, USD, when priced by the hour.
+    pub hourly_usd: Option<f64>,
 }
 
 /// What drives a unit's state.
@@ -230,6 +235,13 @@ impl Group {
     #[inline]
     pub fn slot(&self, zi: usize, j: u32) -> u32 {
         self.first_unit + zi as u32 * self.max + j
+    }
+
+    /// Whether slot `j` of zone position `zi` runs an instance at the start
+    /// of a trial: the `desired` instances go round-robin over the zones.
+    pub fn starts_running(&self, zi: usize, j: u32) -> bool {
+        let zones = self.zones.len() as u32;
+        zones > 0 && j * zones + (zi as u32) < self.desired
     }
 
     /// Zone position (in `zones`) of slot unit `u`.
@@ -591,26 +603,6 @@ pub struct Shock {
     pub hit_stream: u64,
 }
 
-/// An input given as a range or distribution ("we don't know it"), as
-/// found in the scenario: which field, how it is spread, and the value this
-/// model was compiled with.
-#[derive(Clone, Debug, PartialEq)]
-pub struct UncertainInput {
-    /// Dotted field path (`components.db.mttf`).
-    pub path: String,
-    /// `log-uniform`, `uniform`, `triangular` or `lognormal`.
-    pub law: String,
-    /// Low end as written (for a lognormal its 5th percentile).
-    pub low: String,
-    /// High end as written (for a lognormal its 95th percentile).
-    pub high: String,
-    /// The central value (median, or the mode of a triangular), as the
-    /// model would be written with it.
-    pub central: String,
-    /// The value this model was compiled with.
-    pub value: String,
-}
-
 /// How operations run: repair crews, planned maintenance, hidden failures
 /// and their tests, common-cause shocks, and which units' failure clocks
 /// stop while their zone or region is out. Per-unit tables are indexed by
@@ -639,6 +631,13 @@ pub struct Operations {
     pub unit_special: Vec<bool>,
     /// Some unit's clock stops during zone or region outages.
     pub any_pauses: bool,
+}
+
+impl Operations {
+    /// Whether the model has any crew, maintenance, hidden failure or shock.
+    pub fn any(&self) -> bool {
+        !(self.crews.is_empty() && self.maintenance.is_empty() && self.latent.is_empty() && self.shocks.is_empty())
+    }
 }
 
 /// One line of a variant's monthly bill.
@@ -783,8 +782,9 @@ pub struct Model {
     pub rpo: Option<f64>,
     /// Crews, maintenance, hidden failures, shocks, clocks.
     pub ops: Operations,
-    /// Inputs given as ranges, with the value each took here.
-    pub uncertain: Vec<UncertainInput>,
+    /// Settings of the scenario this variant ignores, with why (`buckets.a.zone:
+    /// S3 Standard keeps data in at least 3 zones…`), for `check` and `run`.
+    pub notes: Vec<String>,
 }
 
 impl Model {
@@ -804,6 +804,12 @@ impl Model {
     #[inline]
     pub fn region_cause(&self, region: u32) -> u32 {
         (self.components.len() + self.zones.len()) as u32 + region
+    }
+
+    /// Whether anything takes units out of service on purpose (maintenance
+    /// or tests that last): downtime is then also reported without it.
+    pub fn plans_work(&self) -> bool {
+        !self.ops.maintenance.is_empty() || self.ops.latent.iter().any(|l| l.test.is_some())
     }
 
     /// Cause index of maintenance schedule `m`.

@@ -9,7 +9,9 @@
 //! the number of threads. Quantiles come from a DDSketch with a stated
 //! relative error; means and their confidence intervals are exact.
 
-use crate::engine::{BucketTrial, Incident, Observer, TrialSummary};
+pub mod ops;
+
+use crate::engine::{BucketTrial, Incident, Observer, OpsTrial, TrialSummary};
 use crate::model::Model;
 use serde::Serialize;
 use sketches_ddsketch::{Config, DDSketch};
@@ -497,6 +499,17 @@ pub struct VariantStats {
     pub outages_within_rto: ClusteredShare,
     /// This trial's outages so far, and of them those within the RTO.
     current_outages: (u64, u64),
+    /// Crews, maintenance, hidden failures and shocks, when the model has any.
+    pub ops: Option<Box<ops::OpsStats>>,
+    /// Downtime started by planned work (maintenance and tests), hours per
+    /// year, per trial; kept when the model plans any.
+    pub planned: Moments,
+    /// Downtime from every other cause, hours per year, per trial.
+    pub unplanned: Moments,
+    /// Per cause: planned work (maintenance or a test).
+    planned_cause: Vec<bool>,
+    /// This trial's planned downtime so far, hours.
+    current_planned: f64,
     /// The model's RTO and RPO, hours (for classifying as we go).
     pub rto: Option<f64>,
     /// See `rto`.
@@ -511,6 +524,12 @@ impl VariantStats {
             cause_hours: vec![0.0; causes],
             cause_outages: vec![0; causes],
             buckets: model.buckets.iter().map(|b| BucketStats::new(b.class.sla_credit_tiers.tiers.len())).collect(),
+            ops: model.ops.any().then(|| Box::new(ops::OpsStats::new(model))),
+            planned_cause: model
+                .causes
+                .iter()
+                .map(|c| matches!(c.kind, crate::model::CauseKind::Maintenance | crate::model::CauseKind::Test))
+                .collect(),
             rto: model.rto,
             rpo: model.rpo,
             ..Default::default()
@@ -539,6 +558,11 @@ impl VariantStats {
         }
         if model.slo.is_some() {
             self.slo_met.add_trial(u64::from(t.slo_windows_met), u64::from(t.slo_windows));
+        }
+        let planned = std::mem::take(&mut self.current_planned);
+        if model.plans_work() {
+            self.planned.add(planned / years);
+            self.unplanned.add((t.downtime - planned) / years);
         }
         let (outages, within) = std::mem::take(&mut self.current_outages);
         if self.rto.is_some() {
@@ -573,6 +597,11 @@ impl VariantStats {
         }
         self.data.merge(&o.data);
         self.outages_within_rto.merge(&o.outages_within_rto);
+        self.planned.merge(&o.planned);
+        self.unplanned.merge(&o.unplanned);
+        if let (Some(a), Some(b)) = (&mut self.ops, &o.ops) {
+            a.merge(b);
+        }
     }
 }
 
@@ -583,6 +612,9 @@ impl Observer for VariantStats {
         self.outage_len_q.add(length);
         self.cause_hours[cause as usize] += length;
         self.cause_outages[cause as usize] += 1;
+        if self.planned_cause.get(cause as usize).copied().unwrap_or(false) {
+            self.current_planned += length;
+        }
         self.current_outages.0 += 1;
         if self.rto.is_some_and(|rto| length <= rto) {
             self.current_outages.1 += 1;
@@ -591,6 +623,12 @@ impl Observer for VariantStats {
 
     fn incident(&mut self, i: &Incident) {
         self.data.record(i, self.rpo, self.rto);
+    }
+
+    fn operations(&mut self, t: &OpsTrial<'_>) {
+        if let Some(o) = &mut self.ops {
+            o.record(t);
+        }
     }
 }
 

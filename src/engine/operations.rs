@@ -155,11 +155,7 @@ pub(super) fn is_failed(s: &Scratch, u: u32) -> bool {
 
 /// Closes what is open at the horizon and tells `obs` the trial's figures.
 pub(super) fn end_trial(model: &Model, s: &mut Scratch, obs: &mut impl Observer) {
-    if model.ops.crews.is_empty()
-        && model.ops.maintenance.is_empty()
-        && model.ops.latent.is_empty()
-        && model.ops.shocks.is_empty()
-    {
+    if !model.ops.any() {
         return;
     }
     crews::close(model, s);

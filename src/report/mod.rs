@@ -5,6 +5,8 @@
 
 pub mod check;
 pub mod csv;
+pub mod operations;
+pub mod sentences;
 pub mod sweep;
 pub mod table;
 pub mod timeline;
@@ -305,6 +307,10 @@ pub struct VariantReport {
     /// Each dataset's durability (its own estimation pass).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub durability: Vec<crate::durability::DurabilityReport>,
+    /// Crews, maintenance, hidden failures, shocks, and downtime without
+    /// planned work, when the scenario has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operations: Option<operations::OperationsReport>,
 }
 
 /// Mean with interval, quantiles and maximum of a per-incident quantity.
@@ -655,6 +661,7 @@ impl VariantReport {
                 rolled_back_hours: (s.data.corruptions > 0).then(|| (&s.data.rolled_back).into()),
             }),
             durability: Vec::new(),
+            operations: operations::report(model, s),
         }
     }
 }

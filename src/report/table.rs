@@ -95,8 +95,28 @@ fn row(label: impl Into<String>, vs: &[VariantReport], f: impl Fn(&VariantReport
     Row { label: label.into(), cells: vs.iter().map(f).collect() }
 }
 
-/// Renders the whole report.
+/// How variants are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Side by side when the table fits `width` columns, else wrapped.
+    Auto,
+    /// Side by side, however wide.
+    Columns,
+    /// As many variants side by side as fit `width`, the rest below, the
+    /// row labels repeated.
+    Wrap,
+    /// One variant at a time, one under the other.
+    Rows,
+}
+
+/// Renders the whole report, variants side by side.
 pub fn render(r: &Report) -> String {
+    render_with(r, Layout::Columns, None)
+}
+
+/// Renders the whole report laid out for a terminal `width` columns wide
+/// (`None`: unknown, so side by side unless told otherwise).
+pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
     let vs = &r.variants;
     let mut out = String::new();
     let _ = writeln!(
@@ -130,6 +150,16 @@ pub fn render(r: &Report) -> String {
             None => format!("no downtime in {} trials", v.trials),
         }),
     ];
+    if vs.iter().any(|v| v.operations.as_ref().is_some_and(|o| o.planned.is_some())) {
+        rows.push(row("  excluding planned work (maintenance, tests)", vs, |v| {
+            planned(v).map_or("–".into(), |p| percent_avail(p.availability_excluding_planned.mean))
+        }));
+        rows.push(row("  planned / unplanned downtime h/yr", vs, |v| {
+            planned(v).map_or("–".into(), |p| {
+                format!("{} / {}", sig(p.planned_downtime_hours.mean, 3), sig(p.unplanned_downtime_hours.mean, 3))
+            })
+        }));
+    }
     if vs.iter().any(|v| v.slo.is_some()) {
         let slo = vs.iter().find_map(|v| v.slo.as_ref()).expect("some variant has one");
         rows.push(row(format!("{} meeting SLO {}", slo.windows_name(), percent_avail(slo.target)), vs, |v| {
@@ -177,6 +207,7 @@ pub fn render(r: &Report) -> String {
             }));
         }
     }
+    operations_rows(vs, &mut rows);
     data_rows(vs, &mut rows);
     storage_rows(vs, &mut rows);
     durability_rows(vs, &mut rows, r.horizon_hours);
@@ -186,12 +217,17 @@ pub fn render(r: &Report) -> String {
     let label_w = rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> =
         (0..vs.len()).map(|i| rows.iter().map(|r| r.cells[i].chars().count()).max().unwrap_or(0)).collect();
-    for r in &rows {
-        let mut line = format!("{:label_w$}", r.label);
-        for (cell, w) in r.cells.iter().zip(&widths) {
-            let _ = write!(line, "   {cell:w$}");
+    for (b, block) in blocks(layout, width, label_w, &widths).into_iter().enumerate() {
+        if b > 0 {
+            out.push('\n');
         }
-        let _ = writeln!(out, "{}", line.trim_end());
+        for r in &rows {
+            let mut line = format!("{:label_w$}", r.label);
+            for &i in &block {
+                let _ = write!(line, "   {:w$}", r.cells[i], w = widths[i]);
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
     }
     let t = &r.timing;
     let _ = writeln!(
@@ -204,6 +240,33 @@ pub fn render(r: &Report) -> String {
         si(t.events_per_second),
         si(t.trials_per_second)
     );
+    out
+}
+
+/// Which variants print together: all of them, or runs of those that fit
+/// `width` beside the labels (one at least), or one at a time.
+fn blocks(layout: Layout, width: Option<usize>, label_w: usize, widths: &[usize]) -> Vec<Vec<usize>> {
+    let all: Vec<usize> = (0..widths.len()).collect();
+    let total = label_w + widths.iter().map(|w| w + 3).sum::<usize>();
+    let fit = match (layout, width) {
+        (Layout::Columns, _) | (Layout::Auto, None) => return vec![all],
+        (Layout::Rows, _) => return all.into_iter().map(|i| vec![i]).collect(),
+        (Layout::Auto, Some(w)) if total <= w => return vec![all],
+        (_, Some(w)) => w,
+        (Layout::Wrap, None) => 100,
+    };
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut used = label_w;
+    for (i, w) in widths.iter().enumerate() {
+        match out.last_mut() {
+            Some(block) if used + w + 3 <= fit => block.push(i),
+            _ => {
+                out.push(vec![i]);
+                used = label_w;
+            }
+        }
+        used += w + 3;
+    }
     out
 }
 
@@ -392,6 +455,70 @@ fn data_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
     }));
 }
 
+/// Names of one kind of operations entry over all variants, in order of
+/// first appearance.
+fn names_of(vs: &[VariantReport], f: impl Fn(&super::operations::OperationsReport) -> Vec<String>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for n in vs.iter().filter_map(|v| v.operations.as_ref()).flat_map(f) {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
+}
+
+fn planned(v: &VariantReport) -> Option<&super::operations::PlannedReport> {
+    v.operations.as_ref().and_then(|o| o.planned.as_ref())
+}
+
+fn ops(v: &VariantReport) -> Option<&super::operations::OperationsReport> {
+    v.operations.as_ref()
+}
+
+fn operations_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
+    for name in names_of(vs, |o| o.crews.iter().map(|c| c.name.clone()).collect()) {
+        let crew = |v: &VariantReport| ops(v).and_then(|o| o.crews.iter().find(|c| c.name == name)).cloned();
+        rows.push(row(format!("crew {name}: repairs/yr, utilisation"), vs, |v| {
+            crew(v).map_or("–".into(), |c| {
+                format!("{}, {}", sig(c.repairs_per_year.mean, 3), percent(c.utilisation.mean, 2))
+            })
+        }));
+        rows.push(row("  queueing h per repair [95% CI]", vs, |v| {
+            crew(v).map_or("–".into(), |c| {
+                let q = &c.queue_hours_per_repair;
+                if q.events == 0 { "no repair".into() } else { mean_ci(q.mean, q.ci95) }
+            })
+        }));
+    }
+    for name in names_of(vs, |o| o.maintenance.iter().map(|m| m.component.clone()).collect()) {
+        rows.push(row(format!("maintenance {name}: replicas/yr (skipped)"), vs, |v| {
+            ops(v).and_then(|o| o.maintenance.iter().find(|m| m.component == name)).map_or("–".into(), |m| {
+                format!("{} ({})", sig(m.units_per_year.mean, 3), sig(m.skipped_per_year.mean, 3))
+            })
+        }));
+    }
+    for name in names_of(vs, |o| o.hidden_failures.iter().map(|l| l.component.clone()).collect()) {
+        let entry =
+            |v: &VariantReport| ops(v).and_then(|o| o.hidden_failures.iter().find(|l| l.component == name)).cloned();
+        rows.push(row(format!("hidden failures {name}: silent/yr"), vs, |v| {
+            entry(v).map_or("–".into(), |l| mean_ci(l.silent_failures_per_year.mean, l.silent_failures_per_year.ci95))
+        }));
+        rows.push(row("  time failed unnoticed (share)", vs, |v| {
+            entry(v).map_or("–".into(), |l| percent(l.hidden_fraction.mean, 2))
+        }));
+        rows.push(row("  found by test / when needed", vs, |v| {
+            entry(v).map_or("–".into(), |l| format!("{} / {}", l.found_by_test, l.found_when_needed))
+        }));
+    }
+    for name in names_of(vs, |o| o.shocks.iter().map(|k| k.name.clone()).collect()) {
+        rows.push(row(format!("shock {name}: /yr, replicas hit/yr"), vs, |v| {
+            ops(v).and_then(|o| o.shocks.iter().find(|k| k.name == name)).map_or("–".into(), |k| {
+                format!("{}, {}", sig(k.per_year.mean, 3), sig(k.replicas_hit_per_year.mean, 3))
+            })
+        }));
+    }
+}
+
 fn cost_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
     if vs.iter().all(|v| v.cost.is_none()) {
         return;
@@ -471,6 +598,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn variants_wrap_to_the_terminal() {
+        let widths = [20, 20, 20, 20, 20];
+        // 30 + 5 × 23 = 145 columns side by side.
+        assert_eq!(blocks(Layout::Auto, Some(200), 30, &widths), vec![vec![0, 1, 2, 3, 4]]);
+        assert_eq!(blocks(Layout::Auto, None, 30, &widths), vec![vec![0, 1, 2, 3, 4]]);
+        assert_eq!(blocks(Layout::Columns, Some(80), 30, &widths), vec![vec![0, 1, 2, 3, 4]]);
+        // 80 columns hold the labels and two variants.
+        assert_eq!(blocks(Layout::Auto, Some(80), 30, &widths), vec![vec![0, 1], vec![2, 3], vec![4]]);
+        assert_eq!(blocks(Layout::Wrap, Some(80), 30, &widths), vec![vec![0, 1], vec![2, 3], vec![4]]);
+        assert_eq!(blocks(Layout::Rows, Some(500), 30, &widths), (0..5).map(|i| vec![i]).collect::<Vec<_>>());
+        // A variant wider than the terminal still gets a block of its own.
+        assert_eq!(blocks(Layout::Wrap, Some(40), 30, &[50, 10]), vec![vec![0], vec![1]]);
     }
 
     #[test]

@@ -10,8 +10,6 @@
 mod compile;
 pub mod raw;
 
-pub use compile::uncertain::Pick;
-
 use crate::error::{Error, ScenarioError};
 use crate::model::Model;
 use sha2::{Digest, Sha256};
@@ -63,6 +61,10 @@ pub struct Scenario {
     pub name: String,
     /// SHA-256 of the file's bytes, so a result can be traced to its input.
     pub sha256: String,
+    /// `[scenario] description`, if any.
+    pub description: Option<String>,
+    /// `[scenario] question`: what the scenario asks, if it says.
+    pub question: Option<String>,
     /// One compiled model per variant, in file order (one named "base" when
     /// the file declares no variants).
     pub variants: Vec<Model>,
@@ -99,13 +101,7 @@ fn io_reason(e: &std::io::Error) -> String {
 /// `(dotted.path, value)` pairs applied to the base before variants (the
 /// CLI's `--trials`, `--seed`, and later `--set`).
 pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<Scenario, Error> {
-    load_picking(path, text, overrides, &Pick::Central)
-}
-
-/// [`load_str`], with uncertain inputs taking the values `pick` chooses
-/// (their central values in [`load_str`]).
-pub fn load_picking(path: &Path, text: &str, overrides: &[(&str, Value)], pick: &Pick) -> Result<Scenario, Error> {
-    let file = SourceFile { path, text, pick };
+    let file = SourceFile { path, text };
     if text.trim().is_empty() {
         return Err(file
             .error_at(0, "", None, "the file is empty: a scenario needs [simulation], [components] and [services]")
@@ -158,6 +154,8 @@ pub fn load_picking(path: &Path, text: &str, overrides: &[(&str, Value)], pick: 
         .map(str::to_owned)
         .unwrap_or_else(|| path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()));
 
+    let meta = |key: &str| doc.get("scenario").and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_owned);
+    let (description, question) = (meta("description"), meta("question"));
     let mut models = Vec::new();
     match variants_table {
         None => models.push(file.compile(doc, "base", None, None)?),
@@ -191,7 +189,14 @@ pub fn load_picking(path: &Path, text: &str, overrides: &[(&str, Value)], pick: 
             }
         }
     }
-    Ok(Scenario { path: path.to_owned(), name, sha256: hex_sha256(text.as_bytes()), variants: models })
+    Ok(Scenario {
+        path: path.to_owned(),
+        name,
+        sha256: hex_sha256(text.as_bytes()),
+        description,
+        question,
+        variants: models,
+    })
 }
 
 /// An error found in a variant is reported without the variant's name when
@@ -207,14 +212,55 @@ fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Keys that say the same thing in different ways: a variant that sets one
+/// of them drops the others from the table it overrides, so switching from
+/// `zone = "a"` to `zones = ["a", "b"]`, or from `mttf` to `failure`, needs
+/// nothing else. (Bucket placement is not here: a bucket keeps its region
+/// and its zone whatever its class.)
+const EXCLUSIVE: &[&[&str]] = &[
+    &["zone", "zones", "region", "regions"],
+    &["mttf", "afr", "failure"],
+    &["mttr", "repair"],
+    &["rate", "mtbf", "every", "afr"],
+    &["p90", "p95", "p99"],
+    &["retention", "keep"],
+    &["duration", "throughput"],
+    &["at", "every"],
+    &["at", "offset"],
+];
+
 /// Deep-merges `over` into `base`: tables merge key by key, anything else
-/// (numbers, strings, arrays) replaces, and so does an uncertain value
-/// (`{ low = …, high = … }`), or any value set where the base has one.
+/// (numbers, strings, arrays) replaces. A table that is a distribution
+/// (it has a `type`) replaces the base's whole, as does any table that says
+/// `replace = true`; setting one of a group of [`EXCLUSIVE`] keys removes
+/// the base's others (placement keys only outside `[buckets]`).
 fn merge(base: &mut Table, over: Table) {
-    use compile::uncertain::is_uncertain;
+    merge_in(base, over, false);
+}
+
+fn merge_in(base: &mut Table, over: Table, in_buckets: bool) {
     for (k, v) in over {
+        for group in EXCLUSIVE.iter().filter(|g| g.contains(&k.as_str())) {
+            let placement = group.contains(&"zones");
+            if !(placement && in_buckets) {
+                for other in group.iter().filter(|o| **o != k) {
+                    base.remove(*other);
+                }
+            }
+        }
+        let whole = |t: &Table| t.contains_key("type") || t.get("replace") == Some(&Value::Boolean(true));
         match (base.get_mut(&k), v) {
-            (Some(Value::Table(b)), Value::Table(o)) if !is_uncertain(b) && !is_uncertain(&o) => merge(b, o),
+            (Some(Value::Table(b)), Value::Table(mut o)) if !whole(&o) => {
+                let buckets = in_buckets || (k == "buckets" && b.values().all(Value::is_table));
+                let _ = o.remove("replace");
+                merge_in(b, o, buckets);
+            }
+            (_, Value::Table(mut o)) => {
+                if o.get("replace") == Some(&Value::Boolean(true)) {
+                    o.remove("replace");
+                }
+                base.insert(k, Value::Table(o));
+            }
             (_, v) => {
                 base.insert(k, v);
             }
@@ -239,8 +285,6 @@ pub fn set_path(doc: &mut Table, dotted: &str, value: Value) -> Result<(), Strin
 struct SourceFile<'a> {
     path: &'a Path,
     text: &'a str,
-    /// Which value uncertain inputs take.
-    pick: &'a Pick,
 }
 
 impl SourceFile<'_> {
@@ -251,10 +295,6 @@ impl SourceFile<'_> {
         description: Option<String>,
         vname: Option<&str>,
     ) -> Result<Model, Error> {
-        let mut doc = doc;
-        let seed = compile::uncertain::doc_seed(&doc);
-        let uncertain = compile::uncertain::resolve(&mut doc, self.pick, seed)
-            .map_err(|inv| Error::from(self.locate(&inv.path, vname, inv.message)))?;
         let raw: raw::RawScenario = serde_path_to_error::deserialize(Value::Table(doc)).map_err(|e| {
             let path = serde_path(e.path());
             let message = e.into_inner().message().trim().to_owned();
@@ -262,10 +302,8 @@ impl SourceFile<'_> {
             let at_key = message.starts_with("unknown field");
             self.locate_at(&path, vname, friendly(&message), at_key)
         })?;
-        let mut model = compile::compile(&raw, variant, description)
-            .map_err(|inv| Error::from(self.locate(&inv.path, vname, inv.message)))?;
-        model.uncertain = uncertain;
-        Ok(model)
+        compile::compile(&raw, variant, description)
+            .map_err(|inv| Error::from(self.locate(&inv.path, vname, inv.message)))
     }
 
     /// An error at byte `offset`.

@@ -17,7 +17,10 @@ pub(super) fn ages(raw: &RawScenario, d: &mut Draft) -> Res<()> {
         let ci = d.component_index(name).expect("compiled components");
         let comp = &d.components[ci as usize];
         let units = comp.first_unit..comp.first_unit + comp.count;
-        if units.clone().all(|u| d.units[u as usize].zone == crate::model::NONE && d.units[u as usize].region == crate::model::NONE) {
+        if units
+            .clone()
+            .all(|u| d.units[u as usize].zone == crate::model::NONE && d.units[u as usize].region == crate::model::NONE)
+        {
             return invalid(
                 with(&path(&["components", name]), "ages_during_outages"),
                 "the component is in no zone or region: no outage reaches it",

@@ -15,7 +15,9 @@ pub(super) fn crews(raw: &RawScenario, d: &mut Draft) -> Res<()> {
         let at = path(&["crews", name]);
         let size = match u32::try_from(c.size) {
             Ok(n) if (1..=100_000).contains(&n) => n,
-            _ => return invalid(with(&at, "size"), format!("must be a whole number from 1 to 100000 (got {})", c.size)),
+            _ => {
+                return invalid(with(&at, "size"), format!("must be a whole number from 1 to 100000 (got {})", c.size));
+            }
         };
         let zone = c.time_zone.as_deref().map(|z| (z, with(&at, "time_zone")));
         let hours = match &c.hours {
@@ -25,7 +27,9 @@ pub(super) fn crews(raw: &RawScenario, d: &mut Draft) -> Res<()> {
                 }
                 None
             }
-            Some(text) => Some(d.calendar(text, &with(&at, "hours"), zone.as_ref().map(|(z, p)| (*z, p.as_slice())))?),
+            Some(text) => {
+                Some(d.calendar(text, &with(&at, "hours"), zone.as_ref().map(|(z, p)| (*z, p.as_slice())))?)
+            }
         };
         let after_hours = match &c.after_hours {
             None => None,

@@ -24,7 +24,6 @@ mod start;
 mod stores;
 mod structure;
 mod topology;
-pub(super) mod uncertain;
 mod values;
 
 use super::raw::RawScenario;
@@ -61,6 +60,8 @@ struct Draft {
     origin: f64,
     /// The scenario's UTC offset, hours.
     time_zone: f64,
+    /// What the scenario sets that this variant ignores, said to the user.
+    notes: Vec<String>,
 }
 
 impl Draft {
@@ -136,6 +137,40 @@ fn other_costs(raw: &RawScenario, d: &mut Draft) -> Res<()> {
     Ok(())
 }
 
+/// `[data_transfer]`: the cross-zone volume is billed when the variant's
+/// components and groups stand in more than one zone (a single-zone design
+/// sends nothing between zones), at the scenario's own price.
+fn data_transfer(raw: &RawScenario, d: &mut Draft) -> Res<()> {
+    let Some(t) = &raw.data_transfer else { return Ok(()) };
+    let at = path(&["data_transfer"]);
+    let bytes = at_path(crate::units::parse_bytes(&t.cross_zone_per_month), &with(&at, "cross_zone_per_month"))?;
+    let Some(per_gb) = t.price_per_gb else {
+        return invalid(
+            with(&at, "price_per_gb"),
+            "give the price per GB sent between zones: nines has no sourced figure for it (see your provider's data transfer pricing)",
+        );
+    };
+    let per_gb = price(Some(per_gb), &with(&at, "price_per_gb"))?;
+    let mut zones: Vec<u32> = d
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(u, unit)| unit.zone != NONE && !d.buckets.iter().any(|b| b.unit as usize == *u))
+        .map(|(_, unit)| unit.zone)
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    if zones.len() > 1 {
+        d.cost.push(CostItem {
+            name: format!("cross-zone data transfer ({} a month)", crate::units::format_bytes(bytes)),
+            monthly_usd: bytes / 1e9 * per_gb,
+        });
+    } else {
+        d.notes.push("data_transfer: everything stands in one zone or none, so nothing crosses zones".to_owned());
+    }
+    Ok(())
+}
+
 /// RTO, RPO and the price of an hour of downtime.
 fn targets(raw: &RawScenario) -> Res<(Option<f64>, Option<f64>, Option<f64>)> {
     let t = &raw.targets;
@@ -165,6 +200,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     latent::latent(raw, &mut d)?;
     shocks::shocks(raw, &mut d)?;
     ages::ages(raw, &mut d)?;
+    data_transfer(raw, &mut d)?;
     let structure = structure::build(raw, &mut d)?;
     let (rto, rpo, downtime_cost_per_hour) = targets(raw)?;
     Ok(Model {
@@ -202,6 +238,7 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         stores,
         data_groups,
         mut ops,
+        notes,
         ..
     } = d;
     let gates = s.gates;
@@ -231,10 +268,11 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         .map(|(c, kind)| Cause { kind, name: c.name.clone() })
         .chain(zones.iter().map(|z| Cause { kind: CauseKind::Zone, name: z.name.clone() }))
         .chain(regions.iter().map(|r| Cause { kind: CauseKind::Region, name: r.name.clone() }))
-        .chain(ops.maintenance.iter().map(|m| Cause {
-            kind: CauseKind::Maintenance,
-            name: components[m.component as usize].name.clone(),
-        }))
+        .chain(
+            ops.maintenance
+                .iter()
+                .map(|m| Cause { kind: CauseKind::Maintenance, name: components[m.component as usize].name.clone() }),
+        )
         .chain(
             ops.latent
                 .iter()
@@ -313,6 +351,6 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         rpo: None,
         downtime_cost_per_hour: None,
         ops,
-        uncertain: Vec::new(),
+        notes,
     }
 }

@@ -52,7 +52,10 @@ pub(super) fn shocks(raw: &RawScenario, d: &mut Draft) -> Res<()> {
                 let bat = with(&at, "beta");
                 let beta = probability(k.beta.as_deref().expect("given"), &bat)?;
                 if !(beta > 0.0 && beta < 1.0) {
-                    return invalid(bat, format!("must be between 0% and 100%, exclusive (got {:?})", k.beta.as_deref().unwrap_or("")));
+                    return invalid(
+                        bat,
+                        format!("must be between 0% and 100%, exclusive (got {:?})", k.beta.as_deref().unwrap_or("")),
+                    );
                 }
                 if k.probability.is_some() || k.exactly.is_some() {
                     let field = if k.probability.is_some() { "probability" } else { "exactly" };
