@@ -12,7 +12,7 @@
 
 #![allow(dead_code)] // Each test file uses its own subset.
 
-use nines::engine::{self, Incident, Observer, Scratch, TrialSummary};
+use nines::engine::{self, CrewTrial, Incident, LatentTrial, Observer, OpsTrial, Scratch, ShockTrial, TrialSummary};
 use nines::model::Model;
 use nines::report::VariantReport;
 use nines::runner;
@@ -35,12 +35,21 @@ pub struct Trial {
     pub bucket_down_hours: Vec<f64>,
     /// Per bucket: data destroyed.
     pub bucket_lost: Vec<bool>,
+    /// Per crew, as the engine reported it at the trial's end.
+    pub crews: Vec<CrewTrial>,
+    /// Per hidden-failure entry.
+    pub latent: Vec<LatentTrial>,
+    /// Per shock.
+    pub shocks: Vec<ShockTrial>,
 }
 
 #[derive(Default)]
 struct Recorder {
     incidents: Vec<Incident>,
     outages: Vec<(f64, f64, u32)>,
+    crews: Vec<CrewTrial>,
+    latent: Vec<LatentTrial>,
+    shocks: Vec<ShockTrial>,
 }
 
 impl Observer for Recorder {
@@ -49,6 +58,11 @@ impl Observer for Recorder {
     }
     fn incident(&mut self, incident: &Incident) {
         self.incidents.push(*incident);
+    }
+    fn operations(&mut self, t: &OpsTrial<'_>) {
+        self.crews = t.crews.to_vec();
+        self.latent = t.latent.to_vec();
+        self.shocks = t.shocks.to_vec();
     }
 }
 
@@ -119,6 +133,9 @@ pub fn replay(model: &Model) -> Vec<Trial> {
                 bucket_own_hours: b.own_hours.to_vec(),
                 bucket_down_hours: b.down_hours.to_vec(),
                 bucket_lost: b.lost.to_vec(),
+                crews: rec.crews,
+                latent: rec.latent,
+                shocks: rec.shocks,
             }
         })
         .collect()
