@@ -373,6 +373,7 @@ pub fn describe(m: &Model) -> String {
     for g in &m.data_groups {
         dataset(m, g, &mut out);
     }
+    super::operations::describe(m, &mut out);
     let _ = writeln!(out, "  service {:?} is up while:", m.service);
     tree(m, Node::Gate(m.root), &mut out);
     out

@@ -80,16 +80,32 @@ pub fn summary(r: &Report) -> Result<Vec<u8>, Error> {
             }
         }
     }
+    // Operations: columns named after each crew, schedule, … of any variant.
+    let ops: Vec<Vec<(String, f64)>> = r
+        .variants
+        .iter()
+        .map(|v| v.operations.as_ref().map(super::operations::csv_columns).unwrap_or_default())
+        .collect();
+    let mut op_names: Vec<&str> = Vec::new();
+    for (name, _) in ops.iter().flatten() {
+        if !op_names.contains(&name.as_str()) {
+            op_names.push(name);
+        }
+    }
     let mut head: Vec<String> = COLUMNS.iter().map(|c| c.0.to_owned()).collect();
     for name in &datasets {
         head.extend(DURABILITY_COLUMNS.iter().map(|(c, _)| format!("dataset.{name}.{c}")));
     }
+    head.extend(op_names.iter().map(|n| (*n).to_owned()));
     w.write_record(&head).map_err(fail)?;
-    for v in &r.variants {
+    for (v, cols) in r.variants.iter().zip(&ops) {
         let mut row: Vec<String> = COLUMNS.iter().map(|c| (c.1)(r, v)).collect();
         for name in &datasets {
             let d = v.durability.iter().find(|d| d.name == *name);
             row.extend(DURABILITY_COLUMNS.iter().map(|(_, f)| d.map(f).unwrap_or_default()));
+        }
+        for name in &op_names {
+            row.push(opt(cols.iter().find(|(n, _)| n == name).map(|c| c.1)));
         }
         w.write_record(&row).map_err(fail)?;
     }

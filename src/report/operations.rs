@@ -232,3 +232,121 @@ pub fn report(model: &Model, s: &VariantStats) -> Option<OperationsReport> {
         planned,
     })
 }
+
+/// `nines check`'s lines for crews, maintenance, hidden failures, paused
+/// clocks and shocks (nothing when the model has none).
+pub fn describe(m: &Model, out: &mut String) {
+    use std::fmt::Write;
+    let ops = &m.ops;
+    if !ops.any() && !ops.any_pauses {
+        return;
+    }
+    let d = |i: u32| m.dists[i as usize].to_string();
+    let dur = crate::units::format_duration;
+    let name = |c: u32| m.components[c as usize].name.as_str();
+    let _ = writeln!(out, "  operations:");
+    for (k, c) in ops.crews.iter().enumerate() {
+        let mut repairs: Vec<&str> = Vec::new();
+        for (u, &crew) in ops.unit_crew.iter().enumerate() {
+            let comp = name(m.units[u].component);
+            if crew as usize == k && !repairs.contains(&comp) {
+                repairs.push(comp);
+            }
+        }
+        let hours = match (&c.hours, c.after_hours) {
+            (None, _) => "always at work".to_owned(),
+            (Some(h), None) => format!("works {} (repairs out of hours wait for it)", h.text()),
+            (Some(h), Some(r)) => format!("works {}, on call out of hours (response {})", h.text(), d(r)),
+        };
+        let _ = writeln!(
+            out,
+            "    crew {}: {} member{}, {hours}, {}; repairs {}",
+            c.name,
+            c.size,
+            if c.size == 1 { "" } else { "s" },
+            if c.by_priority { "by priority, then first come" } else { "first come, first served" },
+            repairs.join(", ")
+        );
+    }
+    for mt in &ops.maintenance {
+        let _ = writeln!(
+            out,
+            "    maintenance of {}: every {} from {}, {} out for {}{}",
+            name(mt.component),
+            dur(mt.every),
+            dur(mt.offset),
+            if mt.rolling { "one replica at a time (skipped while another is down)," } else { "all replicas at once," },
+            d(mt.duration),
+            mt.window.as_ref().map_or(String::new(), |w| format!(", starting only {}", w.text()))
+        );
+    }
+    for l in &ops.latent {
+        let test = l.test.as_ref().map_or("never tested: found only when needed".to_owned(), |t| {
+            format!(
+                "tested every {} from {}{}, out of service {}, misses {}%",
+                dur(t.every),
+                dur(t.offset),
+                if t.stagger { " (replicas in turn)" } else { "" },
+                d(t.duration),
+                t.miss * 100.0
+            )
+        });
+        let _ = writeln!(out, "    hidden failures of {}: {}% silent; {test}", name(l.component), l.share * 100.0);
+    }
+    let mut paused: Vec<&str> = Vec::new();
+    for (u, &p) in ops.unit_pauses.iter().enumerate() {
+        let comp = name(m.units[u].component);
+        if p && !paused.contains(&comp) {
+            paused.push(comp);
+        }
+    }
+    if !paused.is_empty() {
+        let _ = writeln!(out, "    clocks stop during zone and region outages: {}", paused.join(", "));
+    }
+    for k in &ops.shocks {
+        let hits = match k.hits {
+            crate::model::ShockHits::Each(p) => format!("each with probability {}%", p * 100.0),
+            crate::model::ShockHits::Exactly(n) => format!("exactly {n} of them"),
+        };
+        let members: Vec<String> = k.members.iter().map(|&u| super::check::unit_name(m, u)).collect();
+        let beta = k.beta.map_or(String::new(), |b| format!(" (β = {}% of the members' failure rate)", b * 100.0));
+        let _ = writeln!(
+            out,
+            "    shock {}: between shocks {}{beta}; takes down {}, {hits}; all back after {}",
+            k.name,
+            d(k.between),
+            members.join(", "),
+            d(k.rollback)
+        );
+    }
+}
+
+/// The operations columns of `--csv`, each `(name, value)`: downtime with
+/// and without planned work, then per crew, schedule, hidden-failure entry
+/// and shock, named after it.
+pub fn csv_columns(o: &OperationsReport) -> Vec<(String, f64)> {
+    let mut cols = Vec::new();
+    if let Some(p) = &o.planned {
+        cols.push(("planned_downtime_h_per_year_mean".to_owned(), p.planned_downtime_hours.mean));
+        cols.push(("unplanned_downtime_h_per_year_mean".to_owned(), p.unplanned_downtime_hours.mean));
+        cols.push(("availability_excluding_planned".to_owned(), p.availability_excluding_planned.mean));
+    }
+    for c in &o.crews {
+        cols.push((format!("crew.{}.utilisation", c.name), c.utilisation.mean));
+        cols.push((format!("crew.{}.queue_h_per_repair", c.name), c.queue_hours_per_repair.mean));
+        cols.push((format!("crew.{}.repairs_per_year", c.name), c.repairs_per_year.mean));
+    }
+    for m in &o.maintenance {
+        cols.push((format!("maintenance.{}.replicas_per_year", m.component), m.units_per_year.mean));
+        cols.push((format!("maintenance.{}.downtime_h_per_year", m.component), m.downtime_hours_per_year));
+    }
+    for l in &o.hidden_failures {
+        cols.push((format!("hidden.{}.silent_per_year", l.component), l.silent_failures_per_year.mean));
+        cols.push((format!("hidden.{}.hidden_fraction", l.component), l.hidden_fraction.mean));
+    }
+    for k in &o.shocks {
+        cols.push((format!("shock.{}.per_year", k.name), k.per_year.mean));
+        cols.push((format!("shock.{}.replicas_hit_per_year", k.name), k.replicas_hit_per_year.mean));
+    }
+    cols
+}
