@@ -264,6 +264,8 @@ fixtures! {
     shock_exactly_too_many => "13:11: shocks.deploy.exactly: must be between 1 and the members' replicas, 2 (got 3)",
     shock_beta_weibull_member => "12:8: shocks.deploy.beta: the β-factor form needs members failing at a constant rate (mttf or afr): \"web\" does not",
     shock_beta_different_rates => "17:8: shocks.deploy.beta: the β-factor form needs members with one failure rate: \"api\" differs from the first",
+    crew_bad_hours => "7:9: crews.ops.hours: expected hours like \"weekdays 09:00-17:00\", \"daily 02:00-05:00\", \"sun 02:00-06:00\" or \"sat 22:00-sun 04:00\" (several separated by `;`) (got \"office hours\")",
+    simulation_bad_start => "4:9: simulation.start: expected a date and time like \"2026-03-02 08:00\" (got \"next monday\")",
 }
 
 /// Fixtures whose message is not of the `file:line:col` form, or ends in a
