@@ -104,6 +104,10 @@ fn warmed_trials_allocate_nothing() {
     // a gate change) so that the propagation stack has been used.
     let events = trial_loop_allocates_nothing(&shipped("four-by-five.toml"), 20_000, 2_000);
     assert!(events > 600_000, "{events}");
+    // Crews (their queues), maintenance, tests and shocks reuse their
+    // working memory too.
+    let events = trial_loop_allocates_nothing(&shipped("operations.toml"), 2_000, 2_000);
+    assert!(events > 200_000, "{events}");
 }
 
 /// Allocations of `run_chunk` over `trials` trials with a warmed scratch.

@@ -16,10 +16,15 @@ use std::process::Command;
 /// report without its `timing` (wall-clock figures, the only part allowed to
 /// differ) and the serialized remainder.
 fn run_cli(dir: &Path, name: &str, args: &[&str]) -> (Value, String) {
+    run_file(dir, "scenarios/multi-az-web.toml", name, args)
+}
+
+/// [`run_cli`] on another scenario file.
+fn run_file(dir: &Path, file: &str, name: &str, args: &[&str]) -> (Value, String) {
     let json = dir.join(name);
     let out = Command::new(env!("CARGO_BIN_EXE_nines"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "scenarios/multi-az-web.toml", "--trials", "20000", "--quiet", "--json"])
+        .args(["run", file, "--trials", "20000", "--quiet", "--json"])
         .arg(&json)
         .args(args)
         .output()
@@ -94,6 +99,17 @@ fn report_is_independent_of_threads_and_repeatable() {
         assert_ne!(x["downtime_hours"]["mean"], y["downtime_hours"]["mean"], "variant {}", x["name"]);
         assert_ne!(x["events"], y["events"], "variant {}", x["name"]);
     }
+}
+
+/// Crews, maintenance, hidden failures and shocks keep their own streams:
+/// the operations scenario's report does not depend on the thread count.
+#[test]
+fn operations_are_independent_of_threads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (v, one) = run_file(dir.path(), "scenarios/operations.toml", "a.json", &["--threads", "1"]);
+    let (_, two) = run_file(dir.path(), "scenarios/operations.toml", "b.json", &["--threads", "2"]);
+    assert!(one == two, "1 thread and 2 threads give different reports");
+    assert!(v["variants"][0]["operations"]["crews"][0]["utilisation"]["mean"].as_f64().is_some_and(|u| u > 0.0));
 }
 
 /// The library gives the same statistics as itself when run twice (pool

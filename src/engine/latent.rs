@@ -11,6 +11,7 @@
 //! - by a maintenance of the unit, which finds it at its end;
 //! - when it is needed: its standby pair fails over and looks for a
 //!   member, or a gate it belongs to goes down while it is failed.
+//!
 //! Once found, its repair is asked for (its crew, or its own clock).
 
 use super::operations::{LatentTrial, is_failed, start_repair};

@@ -67,7 +67,7 @@ pub(super) fn crews(raw: &RawScenario, d: &mut Draft) -> Res<()> {
             let Some(crew) = &c.crew else {
                 return invalid(with(&at, "priority"), "applies only with `crew`, the crew whose queue it orders");
             };
-            if !raw.crews.get(crew).is_some_and(|k| k.queue.as_deref() == Some("priority")) {
+            if raw.crews.get(crew).is_some_and(|k| k.queue.as_deref() != Some("priority")) {
                 return invalid(
                     with(&at, "priority"),
                     format!("crew {crew:?} takes repairs in order of arrival: set its queue = \"priority\""),
