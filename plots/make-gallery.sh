@@ -19,6 +19,13 @@ for file in scenarios/*.toml; do
     echo "plots/$name/"
 done
 
+# The operations scenario's tornado (uncertain inputs): fewer trials, 100 input sets.
+tmp=$(mktemp -d)
+"$nines" run scenarios/operations.toml --trials 2000 --uncertainty 100 --plots "$tmp" --quiet >/dev/null
+cp "$tmp"/tornado.png "$tmp"/tornado.svg plots/operations/
+rm -rf "$tmp"
+echo "plots/operations/tornado.png"
+
 rm -rf plots/sweeps
 sweep() {
     "$nines" sweep "$@" --out plots/sweeps --quiet >/dev/null

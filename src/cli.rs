@@ -293,6 +293,10 @@ pub struct RunArgs {
     /// Also write the report as one self-contained HTML page.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Draw N input sets of the scenario's uncertain inputs (ranges), run
+    /// each, and report the mean downtime's P5/P50/P95 and a tornado.
+    #[arg(long, value_name = "N")]
+    pub uncertainty: Option<u64>,
     /// Variants side by side (columns), wrapped to the terminal's width
     /// (wrap), or one under another (rows); auto: columns when they fit.
     #[arg(long, value_enum, default_value = "auto")]
@@ -466,7 +470,10 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     };
     let mut add = |v: usize, t: &[crate::engine::TrialSummary]| rows.as_mut().map_or(Ok(()), |r| r.add(v, t));
     let sink: Option<runner::TrialSink<'_>> = args.trials_csv.is_some().then_some(&mut add as runner::TrialSink<'_>);
-    let (s, report) = runner::simulate(&args.options(), sink)?;
+    let (s, mut report) = runner::simulate(&args.options(), sink)?;
+    if let Some(sets) = args.uncertainty {
+        report.uncertainty = Some(crate::uncertainty::analyse(&args.options(), sets)?);
+    }
     let layout = match args.layout {
         LayoutArg::Auto => table::Layout::Auto,
         LayoutArg::Columns => table::Layout::Columns,
@@ -474,6 +481,9 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         LayoutArg::Rows => table::Layout::Rows,
     };
     stdout::print(&table::render_with(&report, layout, terminal_width()))?;
+    if let Some(u) = &report.uncertainty {
+        stdout::print(&crate::uncertainty::render(u))?;
+    }
     if !args.execution.quiet {
         notes(&s);
     }

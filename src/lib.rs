@@ -39,6 +39,7 @@ pub mod scenario;
 pub mod stats;
 pub mod stdout;
 pub mod sweep;
+pub mod uncertainty;
 pub mod units;
 pub mod validate;
 

@@ -569,6 +569,26 @@ pub struct Latent {
     pub stream: u64,
 }
 
+/// An input given as a range or distribution ("we don't know it"), as
+/// found in the scenario: which field, how it is spread, and the value this
+/// model was compiled with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UncertainInput {
+    /// Dotted field path (`components.db.mttf`).
+    pub path: String,
+    /// `log-uniform`, `uniform`, `triangular` or `lognormal`.
+    pub law: String,
+    /// Low end as written (for a lognormal its 5th percentile).
+    pub low: String,
+    /// High end as written (for a lognormal its 95th percentile).
+    pub high: String,
+    /// The central value (median, or the mode of a triangular), as the
+    /// model would be written with it.
+    pub central: String,
+    /// The value this model was compiled with.
+    pub value: String,
+}
+
 /// How many members one shock takes down.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ShockHits {
@@ -782,6 +802,8 @@ pub struct Model {
     pub rpo: Option<f64>,
     /// Crews, maintenance, hidden failures, shocks, clocks.
     pub ops: Operations,
+    /// Inputs given as ranges, with the value each took here.
+    pub uncertain: Vec<UncertainInput>,
     /// Settings of the scenario this variant ignores, with why (`buckets.a.zone:
     /// S3 Standard keeps data in at least 3 zones…`), for `check` and `run`.
     pub notes: Vec<String>,

@@ -266,6 +266,21 @@ fixtures! {
     shock_beta_different_rates => "17:8: shocks.deploy.beta: the β-factor form needs members with one failure rate: \"api\" differs from the first",
     crew_bad_hours => "7:9: crews.ops.hours: expected hours like \"weekdays 09:00-17:00\", \"daily 02:00-05:00\", \"sun 02:00-06:00\" or \"sat 22:00-sun 04:00\" (several separated by `;`) (got \"office hours\")",
     simulation_bad_start => "4:9: simulation.start: expected a date and time like \"2026-03-02 08:00\" (got \"next monday\")",
+
+    // Uncertain inputs (ranges).
+    uncertain_unknown_field => "7:49: components.web.mttf.median: unknown field `median` of an uncertain value: it takes `low`, `high`, `law` and `mode`",
+    uncertain_missing_high => "7:8: components.web.mttf: an uncertain value needs `low` and `high` (missing `high`), e.g. { low = \"500h\", high = \"2000h\" }",
+    uncertain_not_a_value => "7:16: components.web.mttf.low: must be a number, or a duration, rate, percentage or size with its unit (got \"soon\")",
+    uncertain_mixed_kinds => "7:31: components.web.mttf.high: must be the same kind of value as `low` (got 500h and 2/y)",
+    uncertain_low_above_high => "7:32: components.web.mttf.high: must be at least `low` (got low 2000h and high 500h)",
+    uncertain_law_not_a_string => "7:46: components.web.mttf.law: expected \"log-uniform\" (the default), \"uniform\", \"triangular\" or \"lognormal\" (got 3)",
+    uncertain_triangular_without_mode => "7:8: components.web.mttf: a triangular uncertain value needs `mode`, its most likely value",
+    uncertain_mode_other_kind => "7:67: components.web.mttf.mode: must be the same kind of value as `low` and `high` (got 50%)",
+    uncertain_mode_outside => "7:67: components.web.mttf.mode: must lie between `low` and `high` (got 3000h)",
+    uncertain_unknown_law => "7:46: components.web.mttf.law: expected \"log-uniform\" (the default), \"uniform\", \"triangular\" or \"lognormal\" (got \"beta\")",
+    uncertain_mode_without_triangular => "7:47: components.web.mttf.mode: applies only to law = \"triangular\"",
+    uncertain_log_uniform_zero => "9:21: components.web.detection.low: must be positive for a log-uniform value (got 0h): use law = \"uniform\"",
+    uncertain_simulation_setting => "2:11: simulation.horizon: the simulation's own settings cannot be uncertain: give one value",
 }
 
 /// Fixtures whose message is not of the `file:line:col` form, or ends in a

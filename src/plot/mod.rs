@@ -22,6 +22,7 @@ mod diagram;
 mod distribution;
 mod sweep;
 mod timeline;
+mod tornado;
 
 pub use causes::DowntimeByCause;
 pub use compare::VariantsCompared;
@@ -30,6 +31,7 @@ pub use diagram::ArchitectureChart;
 pub use distribution::DowntimeDistribution;
 pub use sweep::SweepChart;
 pub use timeline::{TimelineChart, timeline_size};
+pub use tornado::Tornado;
 
 use crate::error::Error;
 use crate::output::write_all_atomic;
@@ -187,7 +189,8 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError>
 }
 
 /// The charts of a run: downtime distribution, variants compared, downtime
-/// by cause, data loss and recovery (where stores are modelled), and a year
+/// by cause, data loss and recovery (where stores are modelled), the
+/// tornado (with `--uncertainty`), and a year
 /// in the life of each variant (`timelines`, one trial each). Returns every
 /// file written.
 pub fn plot_run(report: &Report, timelines: &[Timeline], dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -199,6 +202,9 @@ pub fn plot_run(report: &Report, timelines: &[Timeline], dir: &Path) -> Result<V
     files.extend(render(&DowntimeByCause { report }, dir)?);
     if DataProtection::applies(report) {
         files.extend(render(&DataProtection { report }, dir)?);
+    }
+    if report.uncertainty.as_ref().is_some_and(|u| !u.tornado.is_empty()) {
+        files.extend(render(&Tornado { report }, dir)?);
     }
     for t in timelines {
         files.extend(render(&TimelineChart { timeline: t, stem: format!("timeline-{}", file_safe(&t.variant)) }, dir)?);

@@ -247,6 +247,13 @@ pub fn describe(m: &Model) -> String {
     for note in &m.notes {
         let _ = writeln!(out, "  note: {note}");
     }
+    if !m.uncertain.is_empty() {
+        let _ =
+            writeln!(out, "  uncertain inputs (run at their central value; `nines run --uncertainty N` draws them):");
+        for u in &m.uncertain {
+            let _ = writeln!(out, "    {}: {} from {} to {}, central {}", u.path, u.law, u.low, u.high, u.central);
+        }
+    }
     let _ = writeln!(
         out,
         "  horizon {}, {} trials, seed {}, SLO {}",

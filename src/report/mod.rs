@@ -42,6 +42,10 @@ pub struct Report {
     /// variants, each against the first).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub comparisons: Vec<Comparison>,
+    /// With `--uncertainty N`: the spread of mean downtime across input
+    /// sets, and the tornado.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<crate::uncertainty::UncertaintyReport>,
     /// Wall time and speed; the only part that differs between runs.
     pub timing: Timing,
 }
@@ -687,6 +691,7 @@ impl Report {
             quantile_relative_error: QUANTILE_RELATIVE_ERROR,
             variants,
             comparisons,
+            uncertainty: None,
             timing,
         }
     }

@@ -10,6 +10,8 @@
 mod compile;
 pub mod raw;
 
+pub use compile::uncertain::Pick;
+
 use crate::error::{Error, ScenarioError};
 use crate::model::Model;
 use sha2::{Digest, Sha256};
@@ -101,7 +103,13 @@ fn io_reason(e: &std::io::Error) -> String {
 /// `(dotted.path, value)` pairs applied to the base before variants (the
 /// CLI's `--trials`, `--seed`, and later `--set`).
 pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<Scenario, Error> {
-    let file = SourceFile { path, text };
+    load_picking(path, text, overrides, &Pick::Central)
+}
+
+/// [`load_str`], with uncertain inputs taking the values `pick` chooses
+/// (their central values in [`load_str`]).
+pub fn load_picking(path: &Path, text: &str, overrides: &[(&str, Value)], pick: &Pick) -> Result<Scenario, Error> {
+    let file = SourceFile { path, text, pick };
     if text.trim().is_empty() {
         return Err(file
             .error_at(0, "", None, "the file is empty: a scenario needs [simulation], [components] and [services]")
@@ -231,14 +239,16 @@ const EXCLUSIVE: &[&[&str]] = &[
 
 /// Deep-merges `over` into `base`: tables merge key by key, anything else
 /// (numbers, strings, arrays) replaces. A table that is a distribution
-/// (it has a `type`) replaces the base's whole, as does any table that says
-/// `replace = true`; setting one of a group of [`EXCLUSIVE`] keys removes
-/// the base's others (placement keys only outside `[buckets]`).
+/// (it has a `type`) or an uncertain value (`{ low = …, high = … }`)
+/// replaces the base's whole, as does any table that says `replace = true`;
+/// setting one of a group of [`EXCLUSIVE`] keys removes the base's others
+/// (placement keys only outside `[buckets]`).
 fn merge(base: &mut Table, over: Table) {
     merge_in(base, over, false);
 }
 
 fn merge_in(base: &mut Table, over: Table, in_buckets: bool) {
+    use compile::uncertain::is_uncertain;
     for (k, v) in over {
         for group in EXCLUSIVE.iter().filter(|g| g.contains(&k.as_str())) {
             let placement = group.contains(&"zones");
@@ -250,7 +260,7 @@ fn merge_in(base: &mut Table, over: Table, in_buckets: bool) {
         }
         let whole = |t: &Table| t.contains_key("type") || t.get("replace") == Some(&Value::Boolean(true));
         match (base.get_mut(&k), v) {
-            (Some(Value::Table(b)), Value::Table(mut o)) if !whole(&o) => {
+            (Some(Value::Table(b)), Value::Table(mut o)) if !whole(&o) && !is_uncertain(b) && !is_uncertain(&o) => {
                 let buckets = in_buckets || (k == "buckets" && b.values().all(Value::is_table));
                 let _ = o.remove("replace");
                 merge_in(b, o, buckets);
@@ -285,6 +295,8 @@ pub fn set_path(doc: &mut Table, dotted: &str, value: Value) -> Result<(), Strin
 struct SourceFile<'a> {
     path: &'a Path,
     text: &'a str,
+    /// Which value uncertain inputs take.
+    pick: &'a Pick,
 }
 
 impl SourceFile<'_> {
@@ -295,6 +307,10 @@ impl SourceFile<'_> {
         description: Option<String>,
         vname: Option<&str>,
     ) -> Result<Model, Error> {
+        let mut doc = doc;
+        let seed = compile::uncertain::doc_seed(&doc);
+        let uncertain = compile::uncertain::resolve(&mut doc, self.pick, seed)
+            .map_err(|inv| Error::from(self.locate(&inv.path, vname, inv.message)))?;
         let raw: raw::RawScenario = serde_path_to_error::deserialize(Value::Table(doc)).map_err(|e| {
             let path = serde_path(e.path());
             let message = e.into_inner().message().trim().to_owned();
@@ -302,8 +318,10 @@ impl SourceFile<'_> {
             let at_key = message.starts_with("unknown field");
             self.locate_at(&path, vname, friendly(&message), at_key)
         })?;
-        compile::compile(&raw, variant, description)
-            .map_err(|inv| Error::from(self.locate(&inv.path, vname, inv.message)))
+        let mut model = compile::compile(&raw, variant, description)
+            .map_err(|inv| Error::from(self.locate(&inv.path, vname, inv.message)))?;
+        model.uncertain = uncertain;
+        Ok(model)
     }
 
     /// An error at byte `offset`.

@@ -24,6 +24,7 @@ mod start;
 mod stores;
 mod structure;
 mod topology;
+pub(super) mod uncertain;
 mod values;
 
 use super::raw::RawScenario;
@@ -352,5 +353,6 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         downtime_cost_per_hour: None,
         ops,
         notes,
+        uncertain: Vec::new(),
     }
 }
