@@ -496,3 +496,48 @@ fn zone_outages_leave_weibull_clocks_alone_unless_told_to_stop_them() {
     }
     assert!(shifted > 20, "too few trials had a zone outage before the first failure: {shifted}");
 }
+
+const HOURS: &str = r#"
+[simulation]
+horizon = "250h"
+trials = 1
+seed = 1
+START
+
+[crews.day]
+size = 1
+hours = "weekdays 09:00-17:00"
+ONCALL
+
+[components.u]
+failure = { type = "fixed", value = "100h" }
+repair = { type = "fixed", value = "1h" }
+crew = "day"
+
+[services.s]
+up_when = "u"
+"#;
+
+/// The crew's figures and the outages' lengths of the one trial.
+fn hours_run(start: &str, oncall: &str) -> (engine::CrewTrial, Vec<f64>) {
+    let r = run(&HOURS.replace("START", start).replace("ONCALL", oncall));
+    (r.trials[0].crews[0], r.trials[0].outages.iter().map(|o| o.1).collect())
+}
+
+#[test]
+fn working_hours_on_call_and_start_time_place_repairs_exactly() {
+    // t = 0 is Monday 00:00: the failure at 100 h (Friday 04:00) waits for
+    // 09:00, is repaired at 106 h; the next, at 206 h (Tuesday 14:00), at once.
+    let (c, down) = hours_run("", "");
+    assert_eq!((c.requests, c.queue_hours, c.busy_hours, c.response_hours), (2, 5.0, 2.0, 0.0));
+    assert_eq!(down, [6.0, 1.0]);
+    // On call out of hours: 30 min response instead of the wait.
+    let (c, down) = hours_run("", "after_hours = \"30m\"");
+    assert_eq!((c.requests, c.queue_hours, c.busy_hours, c.response_hours), (2, 0.0, 2.5, 0.5));
+    assert_eq!(down, [1.5, 1.0], "the response comes out of hours only");
+    // Starting on Friday 08:00: 100 h later is Tuesday 12:00, in hours;
+    // the next failure, at 201 h, is Saturday 17:00 and waits 40 h for
+    // Monday 09:00.
+    let (c, _) = hours_run("start = \"2026-03-06 08:00\"", "");
+    assert_eq!((c.requests, c.queue_hours), (2, 40.0));
+}
