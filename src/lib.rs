@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod diagram;
 pub mod dist;
+pub mod downtime;
 pub mod durability;
 pub mod engine;
 pub mod error;

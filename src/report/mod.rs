@@ -306,6 +306,9 @@ pub struct VariantReport {
     /// Each dataset's durability (its own estimation pass).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub durability: Vec<crate::durability::DurabilityReport>,
+    /// Downtime by importance sampling (`--rare`; its own pass).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rare_downtime: Option<crate::downtime::RareDowntime>,
 }
 
 /// Mean with interval, quantiles and maximum of a per-incident quantity.
@@ -656,6 +659,7 @@ impl VariantReport {
                 rolled_back_hours: (s.data.corruptions > 0).then(|| (&s.data.rolled_back).into()),
             }),
             durability: Vec::new(),
+            rare_downtime: None,
         }
     }
 }
@@ -692,9 +696,11 @@ impl Report {
             .variants
             .iter()
             .flat_map(|v| {
-                v.durability.iter().filter_map(move |d| {
+                let datasets = v.durability.iter().filter_map(move |d| {
                     d.estimator.refusal.as_ref().map(|why| format!("{} / dataset {}: {why}", v.name, d.name))
-                })
+                });
+                let rare = v.rare_downtime.as_ref().and_then(|r| r.refusal.as_ref());
+                datasets.chain(rare.map(|why| format!("{} / rare-event downtime: {why}", v.name)))
             })
             .collect();
         if refused.is_empty() {
