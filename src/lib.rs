@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod cli;
 pub mod diagram;
 pub mod dist;
+pub mod downtime;
 pub mod durability;
 pub mod engine;
 pub mod error;

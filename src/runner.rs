@@ -43,8 +43,10 @@ pub struct RunOptions {
     /// No progress bar.
     pub quiet: bool,
     /// Relative error (95% half-width / estimate) rare-event estimates
-    /// run to (default 10%).
+    /// run to (default 10% for durability, 1% for `rare`).
     pub target_re: Option<f64>,
+    /// Also estimate each variant's downtime by importance sampling.
+    pub rare: bool,
 }
 
 /// Runs trials `range` of `model` into one accumulator; with `trials`,
@@ -328,7 +330,17 @@ pub fn simulate(opts: &RunOptions, sink: Option<TrialSink<'_>>) -> Result<(Scena
     let progress = Progress::new(total, !opts.quiet);
     let start = Instant::now();
     let effort = Effort { target_re: opts.target_re.unwrap_or(Effort::default().target_re), ..Effort::default() };
-    let (reports, comparisons) = run_variants(&s, &pool, &progress, sink, &effort)?;
+    let (mut reports, comparisons) = run_variants(&s, &pool, &progress, sink, &effort)?;
+    if opts.rare {
+        let budget = crate::downtime::Budget {
+            target_re: opts.target_re.unwrap_or(crate::downtime::Budget::default().target_re),
+            ..Default::default()
+        };
+        for (m, r) in s.variants.iter().zip(&mut reports) {
+            progress.set_message(format!("{}: rare-event downtime", m.variant));
+            r.rare_downtime = Some(pool.install(|| crate::downtime::estimate(m, &budget)));
+        }
+    }
     progress.finish();
     let timing = timing(start, threads, total, &reports);
     let report = Report::new(&s, &opts.file.display().to_string(), reports, comparisons, timing);

@@ -26,6 +26,7 @@ mod groups;
 mod latent;
 mod maintenance;
 mod operations;
+pub mod rare;
 mod shocks;
 mod standby;
 mod stores;
@@ -107,7 +108,7 @@ pub struct Scratch {
     region_rng: Vec<SimRng>,
     zone_out: Vec<bool>,
     region_out: Vec<bool>,
-    gate_up_count: Vec<u32>,
+    pub(crate) gate_up_count: Vec<u32>,
     gate_up: Vec<bool>,
     queue: EventQueue<Event>,
     stack: Vec<u32>,
@@ -139,6 +140,9 @@ pub struct Scratch {
     latent: latent::LatentScratch,
     maintenance: maintenance::MaintenanceScratch,
     shocks: shocks::ShockScratch,
+    /// Weighted runs only: the pending failure and outage-start events, so
+    /// their clocks can be redrawn with a raised rate.
+    clocks: Option<Box<rare::Clocks>>,
 }
 
 impl Scratch {
@@ -176,6 +180,7 @@ impl Scratch {
             latent: latent::LatentScratch::new(model),
             maintenance: maintenance::MaintenanceScratch::new(model),
             shocks: shocks::ShockScratch::new(model),
+            clocks: None,
         }
     }
 
@@ -397,7 +402,10 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
             }
             let t = model.dists[model.unit_life[u][0] as usize].sample(rng);
             if model.within(t) {
-                s.queue.schedule(t, Event::Fail(u as u32));
+                let k = s.queue.schedule(t, Event::Fail(u as u32));
+                rare::record(s, Event::Fail(u as u32), k);
+            } else {
+                rare::beyond(s, Event::Fail(u as u32));
             }
         }
     }
@@ -405,7 +413,10 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
         if let Some(o) = &zone.outage {
             let first = first_outage(model, o, seed, zone.stream, &mut s.zone_rng[z], Some(&mut s.zone_destroy_rng[z]));
             if model.within(first) {
-                s.queue.schedule(first, Event::ZoneDown(z as u32));
+                let k = s.queue.schedule(first, Event::ZoneDown(z as u32));
+                rare::record(s, Event::ZoneDown(z as u32), k);
+            } else {
+                rare::beyond(s, Event::ZoneDown(z as u32));
             }
         }
     }
@@ -414,7 +425,10 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
             let destroy = Some(&mut s.region_destroy_rng[r]);
             let first = first_outage(model, o, seed, region.stream, &mut s.region_rng[r], destroy);
             if model.within(first) {
-                s.queue.schedule(first, Event::RegionDown(r as u32));
+                let k = s.queue.schedule(first, Event::RegionDown(r as u32));
+                rare::record(s, Event::RegionDown(r as u32), k);
+            } else {
+                rare::beyond(s, Event::RegionDown(r as u32));
             }
         }
     }
@@ -606,7 +620,10 @@ fn handle(
             let ttf = &model.dists[model.unit_life[u as usize][0] as usize];
             let next = t + ttf.sample(&mut s.unit_rng[u as usize]);
             if model.within(next) {
-                s.queue.schedule(next, Event::Fail(u));
+                let k = s.queue.schedule(next, Event::Fail(u));
+                rare::record(s, Event::Fail(u), k);
+            } else {
+                rare::beyond(s, Event::Fail(u));
             }
             model.component_cause(u)
         }
@@ -783,7 +800,10 @@ fn area_changed(model: &Model, s: &mut Scratch, t: f64, area: Area, down: bool, 
         Area::Region(r) => Event::RegionDown(r),
     };
     if model.within(t + d) {
-        s.queue.schedule(t + d, next);
+        let k = s.queue.schedule(t + d, next);
+        rare::record(s, next, k);
+    } else {
+        rare::beyond(s, next);
     }
     if region == NONE { model.zone_cause(zone) } else { model.region_cause(region) }
 }

@@ -315,6 +315,9 @@ pub struct VariantReport {
     /// planned work, when the scenario has any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operations: Option<operations::OperationsReport>,
+    /// Downtime by importance sampling (`--rare`; its own pass).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rare_downtime: Option<crate::downtime::RareDowntime>,
 }
 
 /// Mean with interval, quantiles and maximum of a per-incident quantity.
@@ -666,6 +669,7 @@ impl VariantReport {
             }),
             durability: Vec::new(),
             operations: operations::report(model, s),
+            rare_downtime: None,
         }
     }
 }
@@ -703,9 +707,11 @@ impl Report {
             .variants
             .iter()
             .flat_map(|v| {
-                v.durability.iter().filter_map(move |d| {
+                let datasets = v.durability.iter().filter_map(move |d| {
                     d.estimator.refusal.as_ref().map(|why| format!("{} / dataset {}: {why}", v.name, d.name))
-                })
+                });
+                let rare = v.rare_downtime.as_ref().and_then(|r| r.refusal.as_ref());
+                datasets.chain(rare.map(|why| format!("{} / rare-event downtime: {why}", v.name)))
             })
             .collect();
         if refused.is_empty() {

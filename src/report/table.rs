@@ -211,6 +211,7 @@ pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
     data_rows(vs, &mut rows);
     storage_rows(vs, &mut rows);
     durability_rows(vs, &mut rows, r.horizon_hours);
+    rare_rows(vs, &mut rows);
     cost_rows(vs, &mut rows);
     rows.push(row("trials / events", vs, |v| format!("{} / {}", v.trials, v.events)));
 
@@ -288,6 +289,40 @@ fn share_of_downtime(x: f64) -> String {
 /// A small probability in scientific notation with its interval.
 fn sci_ci(i: &crate::durability::Interval) -> String {
     format!("{:.2e} [{:.2e}, {:.2e}]", i.estimate, i.ci95[0], i.ci95[1])
+}
+
+/// `--rare`: the importance-sampling estimates, or why there are none.
+fn rare_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
+    use crate::downtime::{Figure, RareDowntime};
+    if vs.iter().all(|v| v.rare_downtime.is_none()) {
+        return;
+    }
+    let rrow = |label: &str, f: &dyn Fn(&RareDowntime) -> String| {
+        row(label, vs, |v| v.rare_downtime.as_ref().map_or("–".into(), f))
+    };
+    let ci = |f: &Figure| format!("{} [{}, {}]", sig(f.estimate, 3), sig(f.ci95[0], 3), sig(f.ci95[1], 3));
+    rows.push(rrow("rare-event downtime h/yr [95% CI]", &|r| match &r.downtime_hours {
+        Some(d) => ci(d),
+        None => format!("no reliable estimate: {}", r.refusal.as_deref().unwrap_or("unknown")),
+    }));
+    rows.push(rrow("  relative error · trials", &|r| {
+        let re = r.downtime_hours.as_ref().map_or("–".into(), |d| format!("{:.2}%", 100.0 * d.relative_error));
+        format!("{re} · {}", r.trials)
+    }));
+    rows.push(rrow("  SLO windows missed [95% CI]", &|r| {
+        r.slo_windows_missed
+            .as_ref()
+            .map_or("–".into(), |f| format!("{:.2e} [{:.2e}, {:.2e}]", f.estimate, f.ci95[0], f.ci95[1]))
+    }));
+    rows.push(rrow("  outages/yr [95% CI]", &|r| {
+        r.outages_per_year
+            .as_ref()
+            .map_or("–".into(), |f| format!("{:.2e} [{:.2e}, {:.2e}]", f.estimate, f.ci95[0], f.ci95[1]))
+    }));
+    rows.push(rrow("  speed-up over plain trials", &|r| match (r.speedup, r.plain_trials_for_same_error) {
+        (Some(x), Some(n)) => format!("{}× (plain: {n:.1e} trials)", sig(x, 2)),
+        _ => "–".into(),
+    }));
 }
 
 fn durability_rows(vs: &[VariantReport], rows: &mut Vec<Row>, horizon: f64) {
