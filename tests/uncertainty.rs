@@ -79,6 +79,7 @@ fn options(text: &str) -> (tempfile::TempDir, RunOptions) {
         variants: vec!["base".into()],
         quiet: true,
         target_re: None,
+        rare: false,
     };
     (dir, opts)
 }
