@@ -19,6 +19,7 @@ pub mod dist;
 pub mod durability;
 pub mod engine;
 pub mod error;
+pub mod exact;
 pub mod import;
 pub mod model;
 pub mod output;
@@ -34,6 +35,7 @@ pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod stdout;
+pub mod superacc;
 pub mod sweep;
 pub mod units;
 

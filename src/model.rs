@@ -527,6 +527,18 @@ pub struct Cause {
     pub name: String,
 }
 
+/// How each trial starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Start {
+    /// Everything new and up at t = 0 (the default).
+    #[default]
+    New,
+    /// Every unit, zone and region in its stationary state: up or down with
+    /// its long-run probability, with a residual time drawn from the
+    /// stationary (equilibrium) law of its renewal process.
+    SteadyState,
+}
+
 /// A validated, compiled variant of a scenario.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -606,6 +618,8 @@ pub struct Model {
     pub rto: Option<f64>,
     /// Recovery point objective, hours.
     pub rpo: Option<f64>,
+    /// How each trial starts.
+    pub start: Start,
 }
 
 impl Model {

@@ -38,6 +38,13 @@ pub enum Dist {
     Fixed(f64),
     /// Resamples the observed durations with equal weight.
     Empirical(Box<[f64]>),
+    /// The inner law drawn by inversion of one standard exponential draw
+    /// E: H⁻¹(E), H its cumulative hazard (an empirical table is kept
+    /// sorted). Two laws drawn this way from the same stream are
+    /// comonotone, as a control variate needs its twin to be; an
+    /// exponential law drawn with [`Dist::sample`] uses E the same way, so
+    /// it needs no wrapping. Used only by variance-reduction runs.
+    Coupled(Box<Dist>),
 }
 
 impl Dist {
@@ -112,6 +119,31 @@ impl Dist {
                 let i = Uniform::new(0, values.len()).expect("empirical tables are never empty").sample(rng);
                 values[i]
             }
+            Dist::Coupled(law) => {
+                let e: f64 = rand_distr::Exp1.sample(rng);
+                match &**law {
+                    // Sorted: the smallest x with P(T > x) ≤ e^(−E).
+                    Dist::Empirical(sorted) => {
+                        let above = ((sorted.len() as f64) * (-e).exp()).floor() as usize;
+                        sorted[sorted.len() - 1 - above.min(sorted.len() - 1)]
+                    }
+                    law => law.inverse_cumulative_hazard(e),
+                }
+            }
+        }
+    }
+
+    /// This law drawn by inversion ([`Dist::Coupled`]); exponential laws
+    /// are returned as they are (they draw that way already).
+    pub fn coupled(&self) -> Dist {
+        match self {
+            Dist::Exponential { .. } | Dist::Coupled(_) => self.clone(),
+            Dist::Empirical(values) => {
+                let mut sorted = values.to_vec();
+                sorted.sort_by(f64::total_cmp);
+                Dist::Coupled(Box::new(Dist::Empirical(sorted.into_boxed_slice())))
+            }
+            other => Dist::Coupled(Box::new(other.clone())),
         }
     }
 
@@ -125,6 +157,7 @@ impl Dist {
             Dist::Uniform { min, max, .. } => (min + max) / 2.0,
             Dist::Fixed(v) => *v,
             Dist::Empirical(values) => values.iter().sum::<f64>() / values.len() as f64,
+            Dist::Coupled(law) => law.mean(),
         }
     }
 }
@@ -143,6 +176,7 @@ impl fmt::Display for Dist {
             // A fixed value is its own mean.
             Dist::Fixed(v) => return write!(f, "fixed {}", d(*v)),
             Dist::Empirical(values) => write!(f, "empirical({} observations)", values.len()),
+            Dist::Coupled(law) => return write!(f, "{law} (drawn by inversion)"),
         }?;
         write!(f, ", mean {}", d(self.mean()))
     }

@@ -569,17 +569,18 @@ impl VariantReport {
         let years_total = s.trials as f64 * model.horizon_years();
         let unavail = |h: f64| h / HOURS_PER_YEAR;
         let ci = d.ci95();
-        let total_hours: f64 = s.cause_hours.iter().sum();
+        let cause_hours: Vec<f64> = s.cause_hours.iter().map(crate::superacc::Sum::value).collect();
+        let total_hours: f64 = cause_hours.iter().sum();
         let mut causes: Vec<CauseShare> = model
             .causes
             .iter()
             .enumerate()
-            .filter(|(i, _)| s.cause_hours[*i] > 0.0)
+            .filter(|(i, _)| cause_hours[*i] > 0.0)
             .map(|(i, c)| CauseShare {
                 kind: c.kind.to_string(),
                 name: c.name.clone(),
-                downtime_hours_per_year: s.cause_hours[i] / years_total,
-                share: s.cause_hours[i] / total_hours,
+                downtime_hours_per_year: cause_hours[i] / years_total,
+                share: cause_hours[i] / total_hours,
                 outages_per_year: s.cause_outages[i] as f64 / years_total,
             })
             .collect();

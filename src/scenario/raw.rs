@@ -305,6 +305,9 @@ pub struct RawSimulation {
     pub seed: Option<RawSeed>,
     /// Which service the report is about, when there are several roots.
     pub service: Option<String>,
+    /// How each trial starts: "new" (everything up, the default) or
+    /// "steady-state" (each part in its stationary state).
+    pub start: Option<String>,
 }
 
 /// `[targets]`

@@ -123,6 +123,32 @@ fn other_costs(raw: &RawScenario, d: &mut Draft) -> Res<()> {
     Ok(())
 }
 
+/// `simulation.start`: everything new and up, or each part drawn from its
+/// stationary state (which groups, standby pairs and stores do not have).
+fn start(raw: &RawScenario, d: &Draft) -> Res<Start> {
+    let at = path(&["simulation", "start"]);
+    match raw.simulation.start.as_deref().map(str::trim) {
+        None | Some("new") => Ok(Start::New),
+        Some("steady-state") => {
+            let unsupported = [
+                (!d.groups.is_empty(), "auto-scaling groups"),
+                (!d.standbys.is_empty(), "standby pairs"),
+                (!d.stores.is_empty(), "data stores"),
+            ];
+            match unsupported.iter().find(|(has, _)| *has) {
+                Some((_, what)) => invalid(
+                    at,
+                    format!(
+                        "\"steady-state\" is not supported with {what} yet (their stationary state is not drawn): use \"new\""
+                    ),
+                ),
+                None => Ok(Start::SteadyState),
+            }
+        }
+        Some(other) => invalid(at, format!("must be \"new\" or \"steady-state\" (got {other:?})")),
+    }
+}
+
 /// RTO, RPO and the price of an hour of downtime.
 fn targets(raw: &RawScenario) -> Res<(Option<f64>, Option<f64>, Option<f64>)> {
     let t = &raw.targets;
@@ -148,7 +174,9 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     datasets::datasets(raw, &mut d)?;
     let structure = structure::build(raw, &mut d)?;
     let (rto, rpo, downtime_cost_per_hour) = targets(raw)?;
+    let start = start(raw, &d)?;
     Ok(Model {
+        start,
         variant: variant.to_owned(),
         description,
         horizon,
@@ -267,5 +295,6 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         rto: None,
         rpo: None,
         downtime_cost_per_hour: None,
+        start: Start::New,
     }
 }
