@@ -33,6 +33,7 @@ pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 pub mod stats;
 pub mod stdout;
 pub mod superacc;

@@ -13,6 +13,8 @@
 //! confidence intervals are exact. Every accumulator serialises, so a
 //! shard's statistics can be saved and merged later.
 
+pub mod control;
+
 use crate::engine::{BucketTrial, Incident, Observer, TrialSummary};
 use crate::model::Model;
 use crate::superacc::{Sum, dd};
@@ -289,6 +291,21 @@ impl ClusteredShare {
     /// Events counted.
     pub fn events(&self) -> u64 {
         self.events
+    }
+
+    /// Hits counted.
+    pub fn hits(&self) -> u64 {
+        self.hits
+    }
+
+    /// Standard error of the share: binomial with at most one event per
+    /// trial, else the cluster-robust one.
+    pub fn std_error(&self) -> f64 {
+        if self.events == 0 {
+            return 0.0;
+        }
+        let r = self.hits as f64 / self.events as f64;
+        if self.largest <= 1 { (r * (1.0 - r) / self.events as f64).sqrt() } else { self.variance().sqrt() }
     }
 
     /// Cluster-robust variance of the ratio estimate (0 when it is 0 or 1).

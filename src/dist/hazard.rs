@@ -39,7 +39,7 @@ impl Dist {
                 let above = values.iter().filter(|&&v| v > x).count();
                 if above == 0 { f64::INFINITY } else { -(above as f64 / values.len() as f64).ln() }
             }
-            Dist::Coupled(law) => law.cumulative_hazard(x),
+            Dist::Coupled(law, _) => law.cumulative_hazard(x),
         }
     }
 
@@ -79,7 +79,7 @@ impl Dist {
                 let allowed_above = ((sorted.len() as f64) * (-h).exp()).floor() as usize;
                 sorted[sorted.len() - 1 - allowed_above.min(sorted.len() - 1)]
             }
-            Dist::Coupled(law) => law.inverse_cumulative_hazard(h),
+            Dist::Coupled(law, _) => law.inverse_cumulative_hazard(h),
         }
     }
 

@@ -88,7 +88,7 @@ pub fn family(d: &Dist) -> &'static str {
         Dist::Uniform { .. } => "uniform",
         Dist::Fixed(_) => "fixed",
         Dist::Empirical(_) => "empirical",
-        Dist::Coupled(inner) => family(inner),
+        Dist::Coupled(inner, _) => family(inner),
     }
 }
 

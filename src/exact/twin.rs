@@ -9,7 +9,7 @@
 //! the model's and its mean is known exactly: a control variate.
 
 use super::{Route, analyse};
-use crate::dist::Dist;
+use crate::dist::{Dist, Draw};
 use crate::model::{Model, Role};
 
 /// A model's exact twin.
@@ -101,10 +101,11 @@ pub fn twin(model: &Model) -> Result<Twin, Vec<String>> {
 }
 
 /// `model` with every law its units, zones and regions draw replaced by
-/// the same law drawn by inversion, so that it runs on the same random
-/// numbers as its twin (exponential laws are unchanged: they draw that way
+/// the same law drawn by inversion from `draw`, so that it runs on the same
+/// random numbers as its twin, or as its antithetic mirror (with
+/// [`Draw::Exp1`], exponential laws are unchanged: they draw that way
 /// already).
-pub fn coupled(model: &Model) -> Model {
+pub fn coupled(model: &Model, draw: Draw) -> Model {
     let mut m = model.clone();
     let mut used = vec![false; m.dists.len()];
     for life in &m.unit_life {
@@ -118,7 +119,7 @@ pub fn coupled(model: &Model) -> Model {
     }
     for (d, used) in m.dists.iter_mut().zip(used) {
         if used {
-            *d = d.coupled();
+            *d = d.coupled(draw);
         }
     }
     m

@@ -354,7 +354,46 @@ pub fn describe(m: &Model) -> String {
     }
     let _ = writeln!(out, "  service {:?} is up while:", m.service);
     tree(m, Node::Gate(m.root), &mut out);
+    precision(m, &mut out);
     out
+}
+
+/// Whether the variant has an exact answer (and it), else why not, and
+/// its exact twin for control variates.
+fn precision(m: &Model, out: &mut String) {
+    use crate::report::table::sig;
+    let start = if m.start == crate::model::Start::SteadyState { "steady-state" } else { "new (everything up)" };
+    let _ = writeln!(out, "  trials start: {start}");
+    match crate::exact::analyse(m) {
+        crate::exact::Route::Exact(e) => {
+            let _ = writeln!(
+                out,
+                "  exact answer: downtime {} h/yr over the horizon, steady state {} h/yr (availability {})",
+                sig(e.downtime_hours, 6),
+                sig(e.steady_state_downtime_hours, 6),
+                crate::report::table::percent_avail(e.steady_state_availability)
+            );
+        }
+        crate::exact::Route::None { reasons } => {
+            let _ = writeln!(out, "  exact answer: none, because");
+            for r in reasons {
+                let _ = writeln!(out, "    - {r}");
+            }
+            match crate::exact::twin::twin(m) {
+                Ok(t) => {
+                    let _ = writeln!(
+                        out,
+                        "  exact twin (for --control-variates): {} h/yr, with {}",
+                        sig(t.exact_downtime_hours, 6),
+                        t.changes.join("; ")
+                    );
+                }
+                Err(why) => {
+                    let _ = writeln!(out, "  exact twin: none ({})", why.join("; "));
+                }
+            }
+        }
+    }
 }
 
 /// A dataset: its layout, devices, rebuilds and what threatens it.

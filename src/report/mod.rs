@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod csv;
+pub mod precision;
 pub mod sweep;
 pub mod table;
 pub mod timeline;
@@ -103,6 +104,14 @@ pub struct Timing {
     pub trials_per_second: f64,
     /// Events (all variants) per second.
     pub events_per_second: f64,
+    /// How the run stopped, when `--target-re` or `--time-budget` ruled it
+    /// (here because a time budget makes it differ between runs; the trials
+    /// it reached are the report's `trials`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<precision::Stopping>,
+    /// With `nines merge`: the shards merged, and their wall time added up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u64>,
 }
 
 /// Mean with interval and quantiles of a per-trial quantity.
@@ -305,6 +314,13 @@ pub struct VariantReport {
     /// Each dataset's durability (its own estimation pass).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub durability: Vec<crate::durability::DurabilityReport>,
+    /// The exact answer where the model admits one (independent exponential
+    /// units and outages), else why not.
+    pub exact: crate::exact::Route,
+    /// With `--control-variates` or `--antithetic`: the plain and the
+    /// reduced-variance estimates (the latter also in `downtime_hours`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<precision::VarianceReport>,
 }
 
 /// Mean with interval, quantiles and maximum of a per-incident quantity.
@@ -656,6 +672,8 @@ impl VariantReport {
                 rolled_back_hours: (s.data.corruptions > 0).then(|| (&s.data.rolled_back).into()),
             }),
             durability: Vec::new(),
+            exact: crate::exact::analyse(model),
+            variance_reduction: None,
         }
     }
 }

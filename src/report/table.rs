@@ -129,11 +129,48 @@ pub fn render(r: &Report) -> String {
             Some(n) => format!("{n:.2}"),
             None => format!("no downtime in {} trials", v.trials),
         }),
+        row("exact downtime h/yr (steady state)", vs, |v| match &v.exact {
+            crate::exact::Route::Exact(e) => {
+                format!("{} ({})", sig(e.downtime_hours, 4), sig(e.steady_state_downtime_hours, 4))
+            }
+            crate::exact::Route::None { reasons } => {
+                let first = reasons.first().map_or("", |r| r.trim_end_matches(" (not exponential)"));
+                format!("none: {first}{}", if reasons.len() > 1 { ", …" } else { "" })
+            }
+        }),
     ];
+    if vs.iter().any(|v| v.variance_reduction.is_some()) {
+        rows.push(row("  variance reduction (downtime)", vs, |v| {
+            v.variance_reduction.as_ref().map_or("–".into(), |r| {
+                let how = if r.method.starts_with("control") && r.method.contains("antithetic") {
+                    "control variate + antithetic"
+                } else if r.method.starts_with("control") {
+                    "control variate"
+                } else {
+                    r.method.as_str()
+                };
+                format!("×{} ({how})", sig(r.downtime_hours.variance_reduction, 3))
+            })
+        }));
+    }
     if vs.iter().any(|v| v.slo.is_some()) {
         let slo = vs.iter().find_map(|v| v.slo.as_ref()).expect("some variant has one");
         rows.push(row(format!("{} meeting SLO {}", slo.windows_name(), percent_avail(slo.target)), vs, |v| {
-            v.slo.as_ref().map_or("–".into(), |s| probability(&s.met_probability))
+            match (&v.slo, v.variance_reduction.as_ref().and_then(|r| r.slo_met_probability.as_ref())) {
+                // Never or always met: the plain bound says more than a zero interval.
+                (Some(s), Some(f))
+                    if s.met_probability.upper_bound95.is_none() && s.met_probability.lower_bound95.is_none() =>
+                {
+                    let r = &f.reduced;
+                    let bound = |x: f64| {
+                        let text = percent(x.clamp(0.0, 1.0), 4);
+                        text.strip_suffix('%').map_or(text.clone(), str::to_owned)
+                    };
+                    format!("{} [{}, {}]", percent(r.mean, 4), bound(r.ci95[0]), bound(r.ci95[1]))
+                }
+                (Some(s), _) => probability(&s.met_probability),
+                (None, _) => "–".into(),
+            }
         }));
     }
     rows.extend([
@@ -204,6 +241,26 @@ pub fn render(r: &Report) -> String {
         si(t.events_per_second),
         si(t.trials_per_second)
     );
+    if let Some(st) = &t.stopping {
+        let reached = match st.target_reached {
+            Some(true) => "reached",
+            Some(false) => "not reached",
+            None => "",
+        };
+        let _ = writeln!(
+            out,
+            "stopped at {} trials ({}{}{}): relative error {}% (rerun with --trials {} for the same report)",
+            st.trials,
+            st.rule,
+            if reached.is_empty() { "" } else { ", " },
+            reached,
+            sig(100.0 * st.relative_error, 3),
+            st.trials
+        );
+    }
+    if let Some(n) = t.shards {
+        let _ = writeln!(out, "merged from {n} shard{} (wall time added up)", if n == 1 { "" } else { "s" });
+    }
     out
 }
 

@@ -53,7 +53,7 @@ pub fn format_path(path: &[Seg]) -> String {
 }
 
 /// A loaded scenario: its compiled variants and what identifies the file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scenario {
     /// The file it came from.
     pub path: PathBuf,
