@@ -30,3 +30,18 @@ sweep scenarios/two-of-three.toml --set components.server.mttr=1h,4h,10h,1d,3d
 # The lab: more instances cost more; which instance type needs them?
 sweep scenarios/lab-web-app.toml --set groups.web.desired=2,3,4 --variant t3-micro --variant t3-nano --variant spot
 echo "plots/sweeps/"
+
+# The course lab's architecture, and its HTML report photographed by
+# headless Chromium (Debian's package; skipped when it is not installed).
+"$nines" diagram scenarios/lab-web-app.toml -o plots/lab-web-app/architecture.png --quiet
+echo "plots/lab-web-app/architecture.png"
+if command -v chromium >/dev/null 2>&1; then
+    tmp=$(mktemp -d)
+    "$nines" report scenarios/lab-web-app.toml -o "$tmp/lab.html" --quiet
+    chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$tmp/profile" --hide-scrollbars --window-size=1280,1800 \
+        --screenshot="$PWD/plots/report-screenshot.png" "file://$tmp/lab.html" >/dev/null 2>&1
+    rm -rf "$tmp"
+    echo "plots/report-screenshot.png"
+fi

@@ -26,27 +26,163 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate a scenario and print its report.
+    #[command(after_help = "Examples:
+  nines run scenarios/two-of-three.toml
+  nines run scenarios/lab-web-app.toml --variant t3-micro --variant t3-nano
+  nines run scenarios/lab-web-app.toml --trials 100000 --seed 7 --json out.json --plots charts/
+  nines run scenarios/dr-strategies.toml --html dr.html --layout rows")]
     Run(RunArgs),
     /// Validate a scenario and print the compiled model.
+    #[command(after_help = "Examples:
+  nines check scenarios/multi-az-web.toml
+  nines check my.toml && nines run my.toml")]
     Check {
         /// Scenario file (TOML).
         file: PathBuf,
     },
     /// Draw and list one trial: "a year in the life".
+    #[command(after_help = "Examples:
+  nines timeline scenarios/two-of-three.toml
+  nines timeline scenarios/lab-web-app.toml --variant single-az --trial 41 --plots charts/
+  nines timeline scenarios/dr-strategies.toml --json year.json")]
     Timeline(TimelineArgs),
     /// Run a scenario for each value of one parameter, with the same seed.
+    #[command(after_help = "Examples:
+  nines sweep scenarios/two-of-three.toml --set components.server.mttr=2h,10h,24h
+  nines sweep scenarios/workshop/04-s3-classes.toml --set buckets.data.class=standard,one-zone-ia
+  nines sweep scenarios/lab-web-app.toml --set groups.web.desired=2,3,4 --variant t3-nano --out sweeps/")]
     Sweep(SweepArgs),
     /// List the sourced presets scenarios can refer to by name.
+    #[command(after_help = "Topics:
+  aws      EC2 and RDS prices, ALB and auto-scaling defaults, failover times,
+           EBS failure rates, Spot bands and notice, the node MTTF
+  storage  every S3 storage class: designed availability and durability,
+           SLA tiers, zones, minimum days, prices, each with its source
+
+Examples:
+  nines presets
+  nines presets storage")]
     Presets {
-        /// Only this topic (storage).
+        /// Only this topic: aws or storage (see below).
         topic: Option<String>,
     },
     /// Write a scenario skeleton from `terraform show -json` output or a
     /// CloudFormation template (JSON or YAML).
+    #[command(after_help = "Examples:
+  terraform show -json > state.json && nines import state.json -o lab.toml
+  nines import stack.yaml --from cloudformation -o stack.toml")]
     Import(ImportArgs),
     /// Merge the partials of a sharded run (`run --shard I/N --save FILE`)
     /// into the report one run would give.
     Merge(MergeArgs),
+    /// Draw the architecture: regions and zones as boxes, what stands in
+    /// each, and what the service needs to be up (PNG or SVG).
+    #[command(after_help = "Examples:
+  nines diagram scenarios/lab-web-app.toml
+  nines diagram scenarios/dr-strategies.toml --variant pilot-light -o pilot-light.svg")]
+    Diagram(DiagramArgs),
+    /// Simulate a scenario and write one self-contained HTML page: the
+    /// question, the architecture, the answer, every chart, the assumptions.
+    #[command(after_help = "Examples:
+  nines report scenarios/lab-web-app.toml -o report.html
+  nines report scenarios/workshop/04-s3-classes.toml --trials 100000 -o s3.html")]
+    Report(ReportArgs),
+    /// Check the simulator against closed forms: exact vs simulated, with
+    /// the interval and z of each case; exit code 1 if any fails.
+    #[command(after_help = "Examples:
+  nines validate
+  nines validate --quick
+  nines validate --case 2c --case 4a")]
+    Validate(ValidateArgs),
+    /// Write a commented starting scenario NAME.toml.
+    #[command(after_help = "Examples:
+  nines new checkout
+  nines new lab --from lab-web-app
+  nines new my-dr --from dr-strategies -o scenarios/my-dr.toml")]
+    New(NewArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = "Examples:
+  nines completions bash > ~/.local/share/bash-completion/completions/nines
+  nines completions zsh > ~/.zfunc/_nines
+  nines completions fish > ~/.config/fish/completions/nines.fish")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (roff): nines.1 on stdout, or one page per
+    /// command into a folder.
+    #[command(after_help = "Examples:
+  nines manpage | man -l -
+  nines manpage -o /usr/local/share/man/man1")]
+    Manpage {
+        /// Folder for nines.1 and nines-COMMAND.1.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Options of `nines new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// Scenario name (also the file name, NAME.toml, unless -o).
+    pub name: String,
+    /// What to start from: starter, two-of-three, lab-web-app, multi-az-web,
+    /// four-by-five, s3-standard-vs-one-zone-ia, dr-strategies, durability,
+    /// backups.
+    #[arg(long, value_name = "TEMPLATE", default_value = "starter")]
+    pub from: String,
+    /// Write here instead of NAME.toml.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `nines validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// A tenth of the trials (a few seconds; wider intervals).
+    #[arg(long)]
+    pub quick: bool,
+    /// Only these cases (repeatable), e.g. --case 2c.
+    #[arg(long = "case", value_name = "ID")]
+    pub cases: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Options of `nines report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub sampling: SamplingArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub execution: ExecutionArgs,
+    /// The page to write (default: SCENARIO-report.html here).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Options of `nines diagram`.
+#[derive(Debug, clap::Args)]
+pub struct DiagramArgs {
+    /// Scenario file (TOML).
+    pub file: PathBuf,
+    /// Variant to draw (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    /// Output file: .svg or .png (default: SCENARIO-VARIANT-architecture.png and .svg here).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options of `nines merge`.
@@ -234,6 +370,31 @@ pub struct RunArgs {
     /// Also draw the charts (PNG and SVG) into this folder.
     #[arg(long, value_name = "DIR")]
     pub plots: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Variants side by side (columns), wrapped to the terminal's width
+    /// (wrap), or one under another (rows); auto: columns when they fit.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub layout: LayoutArg,
+}
+
+/// `--layout` of `nines run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// Side by side when they fit the terminal, else wrapped.
+    Auto,
+    /// Side by side, however wide.
+    Columns,
+    /// As many side by side as fit the terminal, the rest below.
+    Wrap,
+    /// One variant under another.
+    Rows,
+}
+
+/// The terminal's width in columns, when standard output is one.
+pub fn terminal_width() -> Option<usize> {
+    console::Term::stdout().size_checked().map(|(_, cols)| usize::from(cols)).filter(|&c| c >= 40)
 }
 
 impl RunArgs {
@@ -268,9 +429,9 @@ pub struct TimelineArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub sampling: SamplingArgs,
-    /// Folder for the chart (timeline-VARIANT-trialK.png and .svg).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub plots: PathBuf,
+    /// Also draw the chart (timeline-VARIANT-trialK.png and .svg) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
     /// Also write the timeline as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -328,13 +489,59 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let s = scenario::load(&file)?;
             stdout::print(&check::render(&s, &file.display().to_string()))
         }
-        Command::Presets { topic } => stdout::print(&crate::presets::render(topic.as_deref()).map_err(Error::Usage)?),
+        Command::Presets { topic } => {
+            stdout::print(&crate::presets::render_for(topic.as_deref(), terminal_width()).map_err(Error::Usage)?)
+        }
         Command::Run(args) => run_command(&args),
         Command::Import(args) => import_command(&args),
         Command::Timeline(args) => timeline_command(&args),
         Command::Sweep(args) => sweep_command(&args),
         Command::Merge(args) => merge_command(&args),
+        Command::Diagram(args) => diagram_command(&args),
+        Command::Report(args) => report_command(&args),
+        Command::Validate(args) => validate_command(&args),
+        Command::New(args) => new_command(&args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "nines", &mut out);
+            stdout::print(&String::from_utf8_lossy(&out))
+        }
+        Command::Manpage { output } => manpage_command(output.as_deref()),
     }
+}
+
+/// `nines diagram`: the architecture of one variant as PNG and/or SVG.
+fn diagram_command(args: &DiagramArgs) -> Result<(), Error> {
+    let s = scenario::load(&args.file)?;
+    let model = runner::find_variant(&s, args.variant.as_deref())?;
+    let diagram = crate::diagram::Diagram::new(&s.name, &s.sha256, model);
+    let stem = format!("{}-{}-architecture", plot::file_safe(&s.name), plot::file_safe(&model.variant));
+    let chart = plot::ArchitectureChart { diagram: &diagram, stem };
+    let files = match &args.output {
+        None => plot::save(&chart, Path::new("."))?,
+        Some(path) => {
+            let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            let wanted = match ext.as_deref() {
+                Some("svg") => "svg",
+                Some("png") => "png",
+                _ => {
+                    return Err(Error::Usage(format!("-o {}: the file name must end in .svg or .png", path.display())));
+                }
+            };
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let bytes = plot::render(&chart, dir)?
+                .into_iter()
+                .find(|(p, _)| p.extension().is_some_and(|e| e == wanted))
+                .map(|(_, b)| b)
+                .expect("render draws PNG and SVG");
+            plot::write(vec![(path.clone(), bytes)])?
+        }
+    };
+    if !args.quiet {
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        stdout::note(format_args!("wrote {}", names.join(", ")));
+    }
+    Ok(())
 }
 
 /// `nines merge`: the merged report, then every file asked for.
@@ -361,9 +568,12 @@ fn write_outputs(
         write_atomic(path, &csv::summary(report)?)?;
     }
     if let Some(dir) = plots {
-        let models: Vec<&crate::model::Model> = s.variants.iter().collect();
-        let trial = timeline::first_trial_with_outage(&models).unwrap_or(0);
-        let timelines: Vec<Timeline> = models.iter().map(|m| timeline::record(s, m, trial)).collect();
+        let (trial, timelines) = run_timelines(s);
+        if !quiet && timelines.iter().all(|t| t.outages == 0) {
+            stdout::note(format_args!(
+                "note: no trial of any variant had a service outage; timelines show trial {trial}"
+            ));
+        }
         let files = plot::plot_run(report, &timelines, dir)?;
         if !quiet {
             stdout::note(format_args!(
@@ -419,10 +629,22 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     let sink: Option<runner::TrialSink<'_>> = args.trials_csv.is_some().then_some(&mut add as runner::TrialSink<'_>);
     let start = std::time::Instant::now();
     let (s, report, outcome) = runner::simulate_keeping(&opts, sink)?;
-    stdout::print(&table::render(&report))?;
+    let layout = match args.layout {
+        LayoutArg::Auto => table::Layout::Auto,
+        LayoutArg::Columns => table::Layout::Columns,
+        LayoutArg::Wrap => table::Layout::Wrap,
+        LayoutArg::Rows => table::Layout::Rows,
+    };
+    stdout::print(&table::render_with(&report, layout, terminal_width()))?;
+    if !args.execution.quiet {
+        notes(&s);
+    }
     write_outputs(&s, &report, args.json.as_deref(), args.csv.as_deref(), args.plots.as_deref(), args.execution.quiet)?;
     if let (Some(path), Some(rows)) = (&args.trials_csv, rows) {
         rows.write(path)?;
+    }
+    if let Some(path) = &args.html {
+        write_html(&s, &report, path, args.execution.quiet)?;
     }
     if let Some(save) = &args.precision.save {
         let chunks = outcome.chunks.end;
@@ -432,6 +654,141 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         let partial = crate::shard::partial(&opts, &s, whole, chunks, trials, start.elapsed().as_secs_f64(), outcome)?;
         crate::shard::save_partial(&partial, save)?;
     }
+    report.refusals()
+}
+
+/// The scenario's notes (settings a variant ignores), each once, on stderr.
+fn notes(s: &scenario::Scenario) {
+    let mut seen: Vec<&String> = Vec::new();
+    for n in s.variants.iter().flat_map(|m| &m.notes) {
+        if !seen.contains(&n) {
+            stdout::note(format_args!("note: {n}"));
+            seen.push(n);
+        }
+    }
+}
+
+/// The timelines of a run: one trial, the same for every variant (the
+/// first in which any variant had an outage, else the first).
+fn run_timelines(s: &scenario::Scenario) -> (u64, Vec<Timeline>) {
+    let models: Vec<&crate::model::Model> = s.variants.iter().collect();
+    let trial = timeline::first_trial_with_outage(&models).unwrap_or(0);
+    (trial, models.iter().map(|m| timeline::record(s, m, trial)).collect())
+}
+
+/// The command line as typed, quoted where a shell would need it.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().collect();
+    let shown = |a: &String| {
+        if !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=,:+%@".contains(c)) {
+            a.clone()
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        }
+    };
+    let mut out = vec!["nines".to_owned()];
+    out.extend(args.iter().skip(1).map(shown));
+    out.join(" ")
+}
+
+/// Writes the HTML page of a run.
+fn write_html(s: &scenario::Scenario, report: &crate::report::Report, path: &Path, quiet: bool) -> Result<(), Error> {
+    let text = scenario::read(&s.path)?;
+    let comparisons = crate::report::sentences::against_first(report);
+    let (_, timelines) = run_timelines(s);
+    let command = command_line();
+    let page = crate::html::Page {
+        scenario: s,
+        text: &text,
+        report,
+        comparisons: &comparisons,
+        timelines: &timelines,
+        command: &command,
+    };
+    write_atomic(path, crate::html::render(&page)?.as_bytes())?;
+    if !quiet {
+        stdout::note(format_args!("wrote {}", path.display()));
+    }
+    Ok(())
+}
+
+/// `nines manpage`: nines.1 on stdout, or every page into a folder.
+fn manpage_command(dir: Option<&Path>) -> Result<(), Error> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let page = |c: clap::Command| -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(c)
+            .render(&mut out)
+            .map_err(|e| Error::Runtime(format!("cannot write a manual page: {e}")))?;
+        Ok(out)
+    };
+    match dir {
+        None => stdout::print(&String::from_utf8_lossy(&page(cmd)?)),
+        Some(dir) => {
+            let mut files = vec![(dir.join("nines.1"), page(cmd.clone())?)];
+            for sub in cmd.get_subcommands() {
+                let name: &'static str = Box::leak(format!("nines-{}", sub.get_name()).into_boxed_str());
+                files.push((dir.join(format!("{name}.1")), page(sub.clone().name(name))?));
+            }
+            crate::output::write_all_atomic(&files)?;
+            stdout::note(format_args!("wrote {} manual pages to {}", files.len(), dir.display()));
+            Ok(())
+        }
+    }
+}
+
+/// `nines new`: a starting scenario, checked to load, never over a file
+/// unless `--force`.
+fn new_command(args: &NewArgs) -> Result<(), Error> {
+    let text = crate::new::scenario(&args.name, &args.from)?;
+    let path = args.output.clone().unwrap_or_else(|| PathBuf::from(format!("{}.toml", plot::file_safe(&args.name))));
+    if path.exists() && !args.force {
+        return Err(Error::Usage(format!("{} exists: choose another name, -o FILE, or --force", path.display())));
+    }
+    if let Err(e) = scenario::load_str(&path, &text, &[]) {
+        return Err(Error::Runtime(format!("template {} does not load, a bug in nines: {e}", args.from)));
+    }
+    write_atomic(&path, text.as_bytes())?;
+    stdout::note(format_args!(
+        "wrote {} (from {}): `nines check {}` shows what nines understood, `nines run {}` runs it",
+        path.display(),
+        args.from,
+        path.display(),
+        path.display()
+    ));
+    Ok(())
+}
+
+/// `nines validate`: every closed-form case, a table, exit 1 on a failure.
+fn validate_command(args: &ValidateArgs) -> Result<(), Error> {
+    let cases = crate::validate::cases();
+    if let Some(bad) = args.cases.iter().find(|c| !cases.iter().any(|k| k.id == c.as_str())) {
+        let ids: Vec<&str> = cases.iter().map(|c| c.id).collect();
+        return Err(Error::Usage(format!("--case {bad}: no such case (cases: {})", ids.join(", "))));
+    }
+    let (pool, _) = runner::thread_pool(args.threads)?;
+    let scale = if args.quick { 0.1 } else { 1.0 };
+    let mut outcomes = Vec::new();
+    for case in cases.iter().filter(|c| args.cases.is_empty() || args.cases.iter().any(|x| x == c.id)) {
+        outcomes.push(crate::validate::run_case(case, scale, &pool)?);
+    }
+    stdout::print(&crate::validate::render(&outcomes))?;
+    let failed = outcomes.iter().filter(|o| !o.pass).count();
+    if failed > 0 {
+        return Err(Error::Runtime(format!("{failed} validation case(s) failed")));
+    }
+    Ok(())
+}
+
+/// `nines report`: simulate, then write the page (the table goes nowhere).
+fn report_command(args: &ReportArgs) -> Result<(), Error> {
+    let (s, report) = runner::simulate(&args.execution.options(&args.file, &args.sampling), None)?;
+    let path = args.output.clone().unwrap_or_else(|| {
+        let stem = args.file.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+        PathBuf::from(format!("{}-report.html", plot::file_safe(&stem)))
+    });
+    write_html(&s, &report, &path, args.execution.quiet)?;
+    // As `run`: a refused durability estimate is written up, then fails.
     report.refusals()
 }
 
@@ -462,11 +819,13 @@ fn timeline_command(args: &TimelineArgs) -> Result<(), Error> {
         json.push('\n');
         write_atomic(path, json.as_bytes())?;
     }
-    let stem = format!("timeline-{}-trial{trial}", plot::file_safe(&model.variant));
-    let files = plot::save(&plot::TimelineChart { timeline: &t, stem }, &args.plots)?;
-    if !args.quiet {
-        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-        stdout::note(format_args!("wrote {}", names.join(", ")));
+    if let Some(dir) = &args.plots {
+        let stem = format!("timeline-{}-trial{trial}", plot::file_safe(&model.variant));
+        let files = plot::save(&plot::TimelineChart { timeline: &t, stem }, dir)?;
+        if !args.quiet {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            stdout::note(format_args!("wrote {}", names.join(", ")));
+        }
     }
     Ok(())
 }

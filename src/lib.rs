@@ -15,13 +15,16 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod diagram;
 pub mod dist;
 pub mod durability;
 pub mod engine;
 pub mod error;
 pub mod exact;
+pub mod html;
 pub mod import;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod plot;
 pub mod presets;
@@ -39,5 +42,6 @@ pub mod stdout;
 pub mod superacc;
 pub mod sweep;
 pub mod units;
+pub mod validate;
 
 pub use error::{Error, ScenarioError};

@@ -58,6 +58,11 @@ pub struct Component {
     pub first_unit: u32,
     /// Number of replicas.
     pub count: u32,
+    /// Instance type or database class it is priced as, when the scenario
+    /// names one (`t3.micro`, `db.t4g.micro`).
+    pub instance_type: Option<String>,
+    /// Price of one replica (instance) per hour, USD, when priced by the hour.
+    pub hourly_usd: Option<f64>,
 }
 
 /// What drives a unit's state.
@@ -229,6 +234,13 @@ impl Group {
     #[inline]
     pub fn slot(&self, zi: usize, j: u32) -> u32 {
         self.first_unit + zi as u32 * self.max + j
+    }
+
+    /// Whether slot `j` of zone position `zi` runs an instance at the start
+    /// of a trial: the `desired` instances go round-robin over the zones.
+    pub fn starts_running(&self, zi: usize, j: u32) -> bool {
+        let zones = self.zones.len() as u32;
+        zones > 0 && j * zones + (zi as u32) < self.desired
     }
 
     /// Zone position (in `zones`) of slot unit `u`.
@@ -620,6 +632,9 @@ pub struct Model {
     pub rpo: Option<f64>,
     /// How each trial starts.
     pub start: Start,
+    /// Settings of the scenario this variant ignores, with why (`buckets.a.zone:
+    /// S3 Standard keeps data in at least 3 zones…`), for `check` and `run`.
+    pub notes: Vec<String>,
 }
 
 impl Model {

@@ -149,9 +149,41 @@ pub fn format_bytes(bytes: f64) -> String {
     format!("{} {}", text.trim_end_matches('0').trim_end_matches('.'), UNITS[i])
 }
 
-/// Formats hours back into the largest unit that reads naturally.
+/// Formats hours back the way a person writes them: the largest unit in
+/// which the value has at most two decimals (`50h`, not `2.08d`; `4.3mo`;
+/// `90s`), else three significant digits; below a millisecond in hours with
+/// an exponent (`1e-9h`, never `0s`).
 pub fn format_duration(hours: f64) -> String {
-    let (value, unit) = if hours >= HOURS_PER_YEAR && (hours / HOURS_PER_YEAR).fract() == 0.0 {
+    const UNITS: [(f64, &str); 7] = [
+        (HOURS_PER_YEAR, "y"),
+        (HOURS_PER_MONTH, "mo"),
+        (24.0, "d"),
+        (1.0, "h"),
+        (1.0 / 60.0, "m"),
+        (1.0 / 3600.0, "s"),
+        (1.0 / 3_600_000.0, "ms"),
+    ];
+    if hours == 0.0 || !hours.is_finite() {
+        return if hours == 0.0 { "0s".to_owned() } else { format!("{hours}h") };
+    }
+    let trim = |v: f64| {
+        let text = format!("{v:.2}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    };
+    // The largest unit in which it is a number of at most two decimals, as
+    // a person would have written it ("50h", "4.3mo", "90s").
+    for (unit, name) in UNITS {
+        let v = hours / unit;
+        if (1.0..10_000.0).contains(&v) && ((v * 100.0).round() / 100.0 - v).abs() <= 1e-9 * v {
+            return format!("{}{name}", trim(v));
+        }
+    }
+    // Below a millisecond: in hours, with an exponent, never "0s".
+    if hours.abs() < 1.0 / 3_600_000.0 {
+        return format!("{hours:e}h");
+    }
+    // Otherwise three significant digits in a readable unit.
+    let (value, unit) = if hours >= HOURS_PER_YEAR {
         (hours / HOURS_PER_YEAR, "y")
     } else if hours >= 48.0 {
         (hours / 24.0, "d")
@@ -162,8 +194,9 @@ pub fn format_duration(hours: f64) -> String {
     } else {
         (hours * 3600.0, "s")
     };
-    let text = format!("{value:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let decimals = (2 - value.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
     format!("{text}{unit}")
 }
 
@@ -171,6 +204,21 @@ pub fn format_duration(hours: f64) -> String {
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
+
+    #[test]
+    fn durations_print_as_written() {
+        for text in ["50h", "4.3mo", "90s", "1y", "30d", "2000h", "1.5d", "10y", "250ms", "15m"] {
+            let hours = parse_duration(text).unwrap();
+            let shown = format_duration(hours);
+            assert_eq!(parse_duration(&shown).unwrap(), hours, "{text} → {shown}");
+        }
+        assert_eq!(format_duration(50.0), "50h");
+        assert_eq!(format_duration(parse_duration("4.3mo").unwrap()), "4.3mo");
+        assert_eq!(format_duration(0.025), "1.5m");
+        assert_eq!(format_duration(1e-9), "1e-9h");
+        assert_eq!(format_duration(26.712_345), "26.7h");
+        assert_eq!(format_duration(0.0), "0s");
+    }
 
     #[test]
     fn durations() {

@@ -297,7 +297,7 @@ fn timeline_prints_and_draws_a_trial_with_an_outage() {
 
     // A chosen trial, and one that does not exist.
     let out = ok(&["timeline", "scenarios/two-of-three.toml", "--trial", "7", "--plots", s(tmp.path()), "-q"]);
-    assert!(String::from_utf8(out.stdout).unwrap().contains("trial 7 of 100000"));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("trial 7 (numbered 0 to 99999)"));
     let out = nines(&[
         "timeline",
         "scenarios/two-of-three.toml",

@@ -153,7 +153,7 @@ up_when = "b"
 }
 
 #[test]
-fn single_az_classes_need_a_zone_and_multi_az_classes_refuse_one() {
+fn single_az_classes_need_a_zone_and_multi_az_classes_ignore_one() {
     let base = |placement: &str, class: &str| {
         format!(
             "[simulation]\nhorizon = \"1y\"\ntrials = 10\n[regions.r]\nzones = [\"a\"]\n[buckets.b]\nclass = \"{class}\"\nsize = \"1TB\"\n{placement}\n[services.s]\nup_when = \"b\"\n"
@@ -161,8 +161,18 @@ fn single_az_classes_need_a_zone_and_multi_az_classes_refuse_one() {
     };
     let e = load_str(Path::new("x.toml"), &base("region = \"r\"", "one-zone-ia"), &[]).unwrap_err().to_string();
     assert!(e.contains("keeps data in a single zone: set `zone`"), "{e}");
-    let e = load_str(Path::new("x.toml"), &base("zone = \"a\"", "standard"), &[]).unwrap_err().to_string();
-    assert!(e.contains("x.toml:9:8: buckets.b.zone:") && e.contains("place it with `region`"), "{e}");
+    // A bucket keeps its zone whatever its class, so one scenario can switch
+    // classes: a multi-zone class stands in the zone's region, with a note.
+    let s = load_str(Path::new("x.toml"), &base("zone = \"a\"", "standard"), &[]).unwrap();
+    let m = &s.variants[0];
+    let unit = &m.units[m.buckets[0].unit as usize];
+    assert_eq!((unit.zone, unit.region), (nines::model::NONE, 0));
+    assert_eq!(m.notes.len(), 1, "{:?}", m.notes);
+    assert!(m.notes[0].starts_with("buckets.b.zone: S3 Standard keeps data in at least 3 zones of r"), "{:?}", m.notes);
+    let oz = load_str(Path::new("x.toml"), &base("zone = \"a\"", "one-zone-ia"), &[]).unwrap();
+    let unit = &oz.variants[0].units[oz.variants[0].buckets[0].unit as usize];
+    assert_eq!(unit.zone, 0, "One Zone-IA stands in its zone");
+    assert!(oz.variants[0].notes.is_empty());
     let e = load_str(Path::new("x.toml"), &base("region = \"r\"", "platinum"), &[]).unwrap_err().to_string();
     assert!(e.contains("unknown storage class \"platinum\""), "{e}");
 }

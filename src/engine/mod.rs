@@ -35,12 +35,18 @@ use rand::RngExt;
 
 /// What can happen in a trial. Indices refer to the model's vectors.
 #[derive(Clone, Copy, Debug)]
-enum Event {
+pub enum Event {
+    /// A unit fails on its own.
     Fail(u32),
+    /// A unit is repaired.
     Repair(u32),
+    /// A zone's outage begins.
     ZoneDown(u32),
+    /// A zone's outage ends.
     ZoneUp(u32),
+    /// A region's outage begins.
     RegionDown(u32),
+    /// A region's outage ends.
     RegionUp(u32),
     /// A group's instance failed on its own.
     SlotFail(u32),
@@ -273,9 +279,36 @@ pub trait Observer {
     fn incident(&mut self, _incident: &Incident) {}
 }
 
+/// Where a trial stands between two events: what the event loop carries
+/// besides the [`Scratch`] (so a trial can be stepped, and copied mid-way).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TrialState {
+    /// The summary so far.
+    pub summary: TrialSummary,
+    up: bool,
+    down_since: f64,
+    down_cause: u32,
+    last_t: f64,
+    error_rate: f64,
+}
+
+impl TrialState {
+    /// Whether the service is up.
+    pub fn up(&self) -> bool {
+        self.up
+    }
+}
+
 /// Runs trial `trial` of `model`, reporting outages to `obs`.
 pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Observer) -> TrialSummary {
-    let horizon = model.horizon;
+    let mut st = begin_trial(model, trial, s);
+    while step(model, s, &mut st, obs).is_some() {}
+    end_trial(model, s, st, obs)
+}
+
+/// Starts trial `trial` of `model`: everything up at t = 0, first events
+/// scheduled.
+pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
     let seed = TrialSeed::new(model.seed, trial);
     s.queue.clear();
     s.unit_down.fill(0);
@@ -330,65 +363,74 @@ pub fn run_trial(model: &Model, trial: u64, s: &mut Scratch, obs: &mut impl Obse
     standby::start_trial(model, s, trial);
     stores::start_trial(model, s, trial);
 
-    let mut summary = TrialSummary::default();
-    let mut up = s.gate_up[model.root as usize];
-    let mut down_since = 0.0;
-    let mut down_cause = 0;
-    let mut last_t = 0.0;
-    let mut error_rate = 0.0;
-    while let Some((t, ev)) = s.queue.pop() {
-        summary.events += 1;
-        if summary.events & (EVENTS_PER_REPORT - 1) == 0 {
-            if let Some(c) = &s.events_counter {
-                c.fetch_add(EVENTS_PER_REPORT, std::sync::atomic::Ordering::Relaxed);
-            }
+    TrialState { up: s.gate_up[model.root as usize], ..TrialState::default() }
+}
+
+/// Processes the next event of the trial; returns it and its time, or
+/// `None` when nothing is left before the horizon.
+#[inline(always)]
+pub fn step(model: &Model, s: &mut Scratch, st: &mut TrialState, obs: &mut impl Observer) -> Option<(f64, Event)> {
+    let (t, ev) = s.queue.pop()?;
+    let summary = &mut st.summary;
+    summary.events += 1;
+    if summary.events & (EVENTS_PER_REPORT - 1) == 0 {
+        if let Some(c) = &s.events_counter {
+            c.fetch_add(EVENTS_PER_REPORT, std::sync::atomic::Ordering::Relaxed);
         }
-        if up && error_rate > 0.0 {
-            summary.error_budget += error_rate * (t - last_t);
-        }
-        last_t = t;
-        let seen = match ev {
-            Event::Fail(u) | Event::SlotFail(u) => Some(Happening::Failed(u)),
-            Event::Repair(u) => Some(Happening::Repaired(u)),
-            Event::ZoneDown(z) => Some(Happening::ZoneDown(z)),
-            Event::ZoneUp(z) => Some(Happening::ZoneUp(z)),
-            Event::RegionDown(r) => Some(Happening::RegionDown(r)),
-            Event::RegionUp(r) => Some(Happening::RegionUp(r)),
-            Event::SpotNotice(u) => Some(Happening::SpotInterrupted(u)),
-            Event::FailoverDone(p) => Some(Happening::FailoverDone(p)),
-            Event::ControlPlaneDown(r) => Some(Happening::ControlPlaneImpaired(r)),
-            Event::ControlPlaneUp(r) => Some(Happening::ControlPlaneRestored(r)),
-            Event::Detect(_)
-            | Event::LaunchDone(_)
-            | Event::SpotEnd(_)
-            | Event::ZoneDetect(..)
-            | Event::StoreLoss(_)
-            | Event::StoreCorrupt(_)
-            | Event::CorruptionNoticed(_)
-            | Event::StoreRecovered(_) => None,
-        };
-        if let Some(what) = seen {
-            obs.happened(t, what);
-        }
-        let cause = handle(model, s, t, ev, &mut summary, obs);
-        for (when, what) in s.pending_happenings.drain(..) {
-            obs.happened(when, what);
-        }
-        if !model.groups.is_empty() {
-            error_rate = groups::error_rate(model, s);
-        }
-        let now_up = s.gate_up[model.root as usize];
-        if up && !now_up {
-            down_since = t;
-            down_cause = cause;
-            summary.outages += 1;
-        } else if !up && now_up {
-            summary.downtime += t - down_since;
-            s.add_window_down(model, down_since, t);
-            obs.outage(down_since, t - down_since, down_cause);
-        }
-        up = now_up;
     }
+    if st.up && st.error_rate > 0.0 {
+        summary.error_budget += st.error_rate * (t - st.last_t);
+    }
+    st.last_t = t;
+    let seen = match ev {
+        Event::Fail(u) | Event::SlotFail(u) => Some(Happening::Failed(u)),
+        Event::Repair(u) => Some(Happening::Repaired(u)),
+        Event::ZoneDown(z) => Some(Happening::ZoneDown(z)),
+        Event::ZoneUp(z) => Some(Happening::ZoneUp(z)),
+        Event::RegionDown(r) => Some(Happening::RegionDown(r)),
+        Event::RegionUp(r) => Some(Happening::RegionUp(r)),
+        Event::SpotNotice(u) => Some(Happening::SpotInterrupted(u)),
+        Event::FailoverDone(p) => Some(Happening::FailoverDone(p)),
+        Event::ControlPlaneDown(r) => Some(Happening::ControlPlaneImpaired(r)),
+        Event::ControlPlaneUp(r) => Some(Happening::ControlPlaneRestored(r)),
+        Event::Detect(_)
+        | Event::LaunchDone(_)
+        | Event::SpotEnd(_)
+        | Event::ZoneDetect(..)
+        | Event::StoreLoss(_)
+        | Event::StoreCorrupt(_)
+        | Event::CorruptionNoticed(_)
+        | Event::StoreRecovered(_) => None,
+    };
+    if let Some(what) = seen {
+        obs.happened(t, what);
+    }
+    let cause = handle(model, s, t, ev, summary, obs);
+    for (when, what) in s.pending_happenings.drain(..) {
+        obs.happened(when, what);
+    }
+    if !model.groups.is_empty() {
+        st.error_rate = groups::error_rate(model, s);
+    }
+    let now_up = s.gate_up[model.root as usize];
+    if st.up && !now_up {
+        st.down_since = t;
+        st.down_cause = cause;
+        summary.outages += 1;
+    } else if !st.up && now_up {
+        summary.downtime += t - st.down_since;
+        s.add_window_down(model, st.down_since, t);
+        obs.outage(st.down_since, t - st.down_since, st.down_cause);
+    }
+    st.up = now_up;
+    Some((t, ev))
+}
+
+/// Ends the trial at the horizon: closes what is still open and returns its
+/// summary.
+pub fn end_trial(model: &Model, s: &mut Scratch, st: TrialState, obs: &mut impl Observer) -> TrialSummary {
+    let horizon = model.horizon;
+    let TrialState { mut summary, up, down_since, down_cause, last_t, error_rate } = st;
     if up && error_rate > 0.0 {
         summary.error_budget += error_rate * (horizon - last_t);
     }

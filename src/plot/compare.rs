@@ -134,6 +134,23 @@ impl DowntimePanel<'_> {
         let (x0, x1) = (range.start, range.end);
         let px_range = chart.plotting_area().get_pixel_range().0;
         let (px0, px1) = (px_range.start, px_range.end);
+        // The SLO line first, so value labels (on white) are drawn over it.
+        if let (Some(s), Some(b)) = (self.slo, self.budget) {
+            if b > x0 && b < x1 {
+                chart.draw_series(DashedLineSeries::new(
+                    [(b, -0.5), (b, n as f64 - 0.5)],
+                    14,
+                    8,
+                    ShapeStyle::from(&TARGET).stroke_width(3),
+                ))?;
+                chart.draw_series([EmptyElement::at((b, n as f64 - 0.5))
+                    + Text::new(
+                        format!("SLO {}: {} h/yr", percent(s), short(b)),
+                        (-8, 6),
+                        style(TICK_PX).color(&TARGET).pos(Pos::new(HPos::Right, VPos::Top)),
+                    )])?;
+            }
+        }
         for (i, v) in vs.iter().enumerate() {
             let y = row_y(i, n);
             let d = &v.downtime_hours;
@@ -173,28 +190,23 @@ impl DowntimePanel<'_> {
                 // Above the dot; right-aligned when the dot is far right.
                 let px = chart.backend_coord(&(d.mean, y)).0;
                 let right = f64::from(px - px0) > 0.55 * f64::from(px1 - px0);
-                let pos = Pos::new(if right { HPos::Right } else { HPos::Left }, VPos::Bottom);
+                let pos = Pos::new(if right { HPos::Right } else { HPos::Left }, VPos::Center);
+                let (tw, th) = area.estimate_text_size(&text, &style(TICK_PX)).unwrap_or((0, 0));
+                let (tw, th) = (tw as i32, th as i32);
+                let (dx, dy) = (if right { 10 } else { -10 }, -18 - th / 2);
+                let left = if right { dx - tw } else { dx };
                 chart.draw_series([EmptyElement::at((d.mean, y))
-                    + Text::new(text, (if right { 10 } else { -10 }, -18), style(TICK_PX).pos(pos))])?;
+                    + Rectangle::new(
+                        [(left - 4, dy - th / 2 - 4), (left + tw + 4, dy + th / 2 + 4)],
+                        WHITE.filled(),
+                    )
+                    + Text::new(text, (dx, dy), style(TICK_PX).pos(pos))])?;
             } else {
+                let (tw, th) = area.estimate_text_size(&text, &style(TICK_PX)).unwrap_or((0, 0));
+                let (tw, th) = (tw as i32, th as i32);
                 chart.draw_series([EmptyElement::at((hi, y))
+                    + Rectangle::new([(10, -th / 2 - 4), (18 + tw, th / 2 + 4)], WHITE.filled())
                     + Text::new(text, (14, 0), style(TICK_PX).pos(Pos::new(HPos::Left, VPos::Center)))])?;
-            }
-        }
-        if let (Some(s), Some(b)) = (self.slo, self.budget) {
-            if b > x0 && b < x1 {
-                chart.draw_series(DashedLineSeries::new(
-                    [(b, -0.5), (b, n as f64 - 0.5)],
-                    14,
-                    8,
-                    ShapeStyle::from(&TARGET).stroke_width(3),
-                ))?;
-                chart.draw_series([EmptyElement::at((b, n as f64 - 0.5))
-                    + Text::new(
-                        format!("SLO {}: {} h/yr", percent(s), short(b)),
-                        (-8, 6),
-                        style(TICK_PX).color(&TARGET).pos(Pos::new(HPos::Right, VPos::Top)),
-                    )])?;
             }
         }
         Ok(())

@@ -25,6 +25,11 @@ fn curve(v: &VariantReport) -> Vec<(f64, f64)> {
     pts
 }
 
+/// A share for a legend: never 0% or 100% unless exactly so.
+fn percent_of(p: f64) -> String {
+    crate::report::table::percent(p, 3)
+}
+
 impl Chart for DowntimeDistribution<'_> {
     fn stem(&self) -> String {
         "downtime-distribution".into()
@@ -92,19 +97,33 @@ impl Chart for DowntimeDistribution<'_> {
             ))?;
         }
 
+        // Variants with the very same distribution would hide each other:
+        // the earlier is drawn wider, and the legend names the twin.
+        let twin = |i: usize| -> Option<usize> {
+            (0..i).find(|&j| {
+                vs[j].downtime_quantiles == vs[i].downtime_quantiles
+                    && vs[j].downtime_hours.max == vs[i].downtime_hours.max
+            })
+        };
+        let later_twins =
+            |i: usize| (i + 1..vs.len()).filter(|&k| twin(k).is_some_and(|t| t == i || twin(t) == Some(i))).count();
         for (i, (v, pts)) in vs.iter().zip(&curves).enumerate() {
             let c = colour(i);
+            let width = 4 + 4 * later_twins(i) as u32;
             let label = if v.downtime_hours.max == 0.0 {
                 format!("{}: no downtime in {} trials", v.name, v.trials)
             } else {
                 let miss = v.slo.as_ref().map(|s| {
                     let p = &s.met_probability;
-                    match p.lower_bound95 {
-                        Some(lb) => format!(", misses SLO in < {} of years", share(1.0 - lb)),
-                        None => format!(", misses SLO in {} of years", share(1.0 - p.estimate)),
+                    let windows = s.windows_name();
+                    match (p.lower_bound95, p.upper_bound95) {
+                        (Some(lb), _) => format!(", misses SLO in < {} of {windows}", percent_of(1.0 - lb)),
+                        (_, Some(ub)) => format!(", misses SLO in > {} of {windows}", percent_of(1.0 - ub)),
+                        _ => format!(", misses SLO in {} of {windows}", percent_of(1.0 - p.estimate)),
                     }
                 });
-                format!("{}: mean {} h/yr{}", v.name, short(v.downtime_hours.mean), miss.unwrap_or_default())
+                let same = twin(i).map_or(String::new(), |j| format!(" (same as {})", vs[j].name));
+                format!("{}: mean {} h/yr{}{same}", v.name, short(v.downtime_hours.mean), miss.unwrap_or_default())
             };
             let shown: Vec<(f64, f64)> = if v.downtime_hours.max == 0.0 { Vec::new() } else { pts.clone() };
             // The worst year, marked.
@@ -112,7 +131,7 @@ impl Chart for DowntimeDistribution<'_> {
                 chart.draw_series([Circle::new(last, 7, c.filled())])?;
             }
             chart
-                .draw_series(LineSeries::new(shown, ShapeStyle::from(&c).stroke_width(4)))?
+                .draw_series(LineSeries::new(shown, ShapeStyle::from(&c).stroke_width(width)))?
                 .label(label)
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 36, y)], ShapeStyle::from(&c).stroke_width(5)));
         }

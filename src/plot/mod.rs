@@ -18,6 +18,7 @@
 mod causes;
 mod compare;
 mod data_protection;
+mod diagram;
 mod distribution;
 mod sweep;
 mod timeline;
@@ -25,6 +26,7 @@ mod timeline;
 pub use causes::DowntimeByCause;
 pub use compare::VariantsCompared;
 pub use data_protection::DataProtection;
+pub use diagram::ArchitectureChart;
 pub use distribution::DowntimeDistribution;
 pub use sweep::SweepChart;
 pub use timeline::{TimelineChart, timeline_size};
@@ -146,6 +148,21 @@ pub fn render(chart: &impl Chart, dir: &Path) -> Result<Vec<Rendered>, Error> {
         root.present().map_err(|e| failed(e.to_string()))?;
     }
     Ok(vec![(dir.join(format!("{stem}.png")), png), (dir.join(format!("{stem}.svg")), svg.into_bytes())])
+}
+
+/// Draws `chart` as SVG text only (for embedding in a page).
+pub fn svg(chart: &impl Chart) -> Result<String, Error> {
+    register_fonts();
+    let (w, h) = chart.size();
+    let failed = |e: String| Error::Runtime(format!("cannot draw {}: {e}", chart.stem()));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| failed(e.to_string()))?;
+        chart.draw(&root).map_err(|e| failed(e.to_string()))?;
+        root.present().map_err(|e| failed(e.to_string()))?;
+    }
+    Ok(svg)
 }
 
 /// Writes charts drawn by [`render`], each file replaced atomically and

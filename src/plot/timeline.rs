@@ -77,12 +77,12 @@ impl Chart for TimelineChart<'_> {
             },
         );
         let footer = format!(
-            "nines {} · scenario sha256 {} · seed {} · trial {} of {}",
+            "nines {} · scenario sha256 {} · seed {} · trial {} (trials are numbered 0 to {})",
             t.nines_version,
             &t.scenario_sha256[..t.scenario_sha256.len().min(12)],
             t.seed,
             t.trial,
-            t.trials
+            t.trials.saturating_sub(1)
         );
         let body = frame(root, &title, &subtitle, &footer)?;
         let kinds = [
@@ -124,8 +124,9 @@ impl Chart for TimelineChart<'_> {
             unit: if days { 24.0 } else { 1.0 },
             desc: if days { "time, days since the start of the trial".into() } else { "time, hours".into() },
         };
+        let grouped = t.grouping.as_ref().map_or(String::new(), |g| format!(" · {g}"));
         let Some(out) = longest else {
-            return lanes_panel(&body, &all, &full, None, "no service outage in this trial");
+            return lanes_panel(&body, &all, &full, None, &format!("no service outage in this trial{grouped}"));
         };
         let (_, h) = body.dim_in_pixel();
         let (top, bottom) = body.split_vertically(h * 3 / 5);
@@ -160,7 +161,13 @@ impl Chart for TimelineChart<'_> {
             unit: 1.0,
             desc: format!("hours from the start of the outage ({})", clock(out.start)),
         };
-        lanes_panel(&top, &all, &full, Some((zoom.from, zoom.to)), "the whole trial (shaded: zoomed below)")?;
+        lanes_panel(
+            &top,
+            &all,
+            &full,
+            Some((zoom.from, zoom.to)),
+            &format!("the whole trial (shaded: zoomed below){grouped}"),
+        )?;
         let active: Vec<&Lane> = t
             .lanes
             .iter()

@@ -1,7 +1,6 @@
 //! AWS building blocks: instance prices, load balancer and auto-scaling
 //! defaults, database failover times, EBS failure rates, Spot interruption
-//! bands. Figures and sources from `shared/facts/aws-facts.md` (section
-//! numbers below), plus the few it lacks, each with its own source and
+//! bands. Each figure carries its source URL (or its derivation) and a
 //! quality label: [P] primary (AWS), [S] secondary, [D] derived, [U]
 //! unsourced estimate.
 
@@ -22,7 +21,7 @@ pub struct Preset {
     pub source: &'static str,
 }
 
-const T3_SOURCE: &str = "https://aws.amazon.com/ec2/pricing/on-demand/ (not archived; identical values in many independent public cost tables, aws-facts.md 2.7)";
+const T3_SOURCE: &str = "https://aws.amazon.com/ec2/pricing/on-demand/ (not archived; identical values in many independent public cost tables)";
 
 /// EC2 on-demand prices, us-east-1, Linux, USD per hour.
 pub const INSTANCE_TYPES: &[Preset] = &[
@@ -94,7 +93,7 @@ pub const LOAD_BALANCER: &[Preset] = &[
         value: 30.0,
         unit: "s",
         quality: "P",
-        source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html (aws-facts.md 2.3)",
+        source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
     },
     Preset {
         key: "alb.health_check.unhealthy_threshold",
@@ -102,7 +101,7 @@ pub const LOAD_BALANCER: &[Preset] = &[
         value: 2.0,
         unit: "checks",
         quality: "P",
-        source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html (aws-facts.md 2.3)",
+        source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
     },
     Preset {
         key: "alb.health_check.healthy_threshold",
@@ -110,7 +109,7 @@ pub const LOAD_BALANCER: &[Preset] = &[
         value: 5.0,
         unit: "checks",
         quality: "P",
-        source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html (aws-facts.md 2.3)",
+        source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
     },
 ];
 
@@ -122,7 +121,7 @@ pub const AUTO_SCALING: &[Preset] = &[
         value: 29.0,
         unit: "s",
         quality: "S",
-        source: "http://www.daemonology.net/blog/2021-08-12-EC2-boot-time-benchmarking.html (aws-facts.md 2.5)",
+        source: "http://www.daemonology.net/blog/2021-08-12-EC2-boot-time-benchmarking.html",
     },
     Preset {
         key: "asg.warmup",
@@ -130,7 +129,7 @@ pub const AUTO_SCALING: &[Preset] = &[
         value: 150.0,
         unit: "s",
         quality: "D",
-        source: "derived from the ALB defaults (aws-facts.md 2.3); the whole replacement then takes about 4 min, inside the 3-5 min [U] of aws-facts.md 2.5",
+        source: "derived: healthy threshold 5 x interval 30 s, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html; the whole replacement then takes about 4 min, inside a 3-5 min launch-to-serving estimate [U]",
     },
     Preset {
         key: "asg.health_check_grace_period",
@@ -138,7 +137,7 @@ pub const AUTO_SCALING: &[Preset] = &[
         value: 300.0,
         unit: "s",
         quality: "P",
-        source: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html (aws-facts.md 2.4)",
+        source: "https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html",
     },
     Preset {
         key: "node.mttf",
@@ -146,7 +145,7 @@ pub const AUTO_SCALING: &[Preset] = &[
         value: 4.3,
         unit: "months",
         quality: "P",
-        source: "https://www.usenix.org/legacy/event/osdi10/tech/full_papers/Ford.pdf Table 2 (aws-facts.md 5.5)",
+        source: "https://www.usenix.org/legacy/event/osdi10/tech/full_papers/Ford.pdf Table 2",
     },
 ];
 
@@ -157,28 +156,28 @@ pub const FAILOVER: &[(&str, &str, f64, f64, &str)] = &[
         "RDS Multi-AZ DB instance: typically 60-120 s",
         60.0,
         120.0,
-        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.Failover.html (aws-facts.md 3)",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.Failover.html",
     ),
     (
         "rds-multi-az-cluster",
         "RDS Multi-AZ DB cluster: typically under 35 s",
         0.0,
         35.0,
-        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts-failover.html (aws-facts.md 3)",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/multi-az-db-clusters-concepts-failover.html",
     ),
     (
         "aurora-replica",
         "Aurora with a replica: under 60 s, often under 30 s",
         0.0,
         60.0,
-        "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html (aws-facts.md 3)",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html",
     ),
     (
         "aurora-no-replica",
         "Aurora without a replica: primary recreated, under 10 min",
         0.0,
         600.0,
-        "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html (aws-facts.md 3)",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html",
     ),
 ];
 
@@ -190,7 +189,7 @@ pub const EBS: &[Preset] = &[
         value: 0.2,
         unit: "%/yr",
         quality: "P",
-        source: "https://docs.aws.amazon.com/prescriptive-guidance/latest/sql-server-ec2-ha-dr/ebs-storage-types.html (aws-facts.md 2.1)",
+        source: "https://docs.aws.amazon.com/prescriptive-guidance/latest/sql-server-ec2-ha-dr/ebs-storage-types.html",
     },
     Preset {
         key: "ebs.io2",
@@ -198,7 +197,7 @@ pub const EBS: &[Preset] = &[
         value: 0.001,
         unit: "%/yr",
         quality: "P",
-        source: "https://docs.aws.amazon.com/prescriptive-guidance/latest/sql-server-ec2-ha-dr/ebs-storage-types.html (aws-facts.md 2.1)",
+        source: "https://docs.aws.amazon.com/prescriptive-guidance/latest/sql-server-ec2-ha-dr/ebs-storage-types.html",
     },
 ];
 
@@ -211,7 +210,7 @@ pub const SPOT_NOTICE_S: Preset = Preset {
     value: 120.0,
     unit: "s",
     quality: "P",
-    source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html (aws-facts.md 2.6)",
+    source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html",
 };
 
 /// See [`SPOT_NOTICE_S`].
@@ -219,7 +218,7 @@ pub const SPOT_BANDS: &[(&str, f64, f64)] =
     &[("<5%", 0.0, 5.0), ("5-10%", 5.0, 10.0), ("10-15%", 10.0, 15.0), ("15-20%", 15.0, 20.0), (">20%", 20.0, 30.0)];
 
 /// Source of the Spot bands.
-pub const SPOT_BANDS_SOURCE: &str = "https://aws.amazon.com/ec2/spot/instance-advisor/ via https://sparecores.com/article/spot-instance-terminate-rates-per-az [S] (aws-facts.md 2.6)";
+pub const SPOT_BANDS_SOURCE: &str = "https://aws.amazon.com/ec2/spot/instance-advisor/ via https://sparecores.com/article/spot-instance-terminate-rates-per-az [S]";
 
 /// Spot price as a fraction of on-demand when the scenario gives none: the
 /// c5 family's Spot/on-demand ratio in AWS's own example table (about 0.5);

@@ -13,15 +13,21 @@ pub const TOPICS: &[&str] = &["aws", "storage"];
 
 /// Renders the presets of one topic, or all of them.
 pub fn render(topic: Option<&str>) -> Result<String, String> {
+    render_for(topic, None)
+}
+
+/// [`render`] for a terminal `width` columns wide: AWS rows too wide for
+/// it put their source on a line of its own.
+pub fn render_for(topic: Option<&str>, width: Option<usize>) -> Result<String, String> {
     match topic {
-        None => Ok(format!("{}\n{}", render_aws(), render_storage())),
-        Some("aws") => Ok(render_aws()),
+        None => Ok(format!("{}\n{}", render_aws(width), render_storage())),
+        Some("aws") => Ok(render_aws(width)),
         Some("storage") => Ok(render_storage()),
         Some(other) => Err(format!("no presets about {other:?}: topics are {}", TOPICS.join(", "))),
     }
 }
 
-fn render_aws() -> String {
+fn render_aws(width: Option<usize>) -> String {
     let mut rows: Vec<[String; 5]> =
         vec![["preset".into(), "value".into(), "quality".into(), "what".into(), "source".into()]];
     let mut add = |p: &aws::Preset| {
@@ -70,25 +76,32 @@ fn render_aws() -> String {
     let mut out = String::from(
         "AWS building blocks (us-east-1). [P] primary (AWS) [S] secondary [D] derived [U] unsourced estimate\n\n",
     );
-    for r in &rows {
-        let _ = writeln!(
-            out,
-            "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
+    let head: usize = widths.iter().map(|w| w + 2).sum();
+    let wraps = width.is_some_and(|w| rows.iter().any(|r| head + r[4].chars().count() > w));
+    for (i, r) in rows.iter().enumerate() {
+        let cols = format!(
+            "{:w0$}  {:w1$}  {:w2$}  {:w3$}",
             r[0],
             r[1],
             r[2],
             r[3],
-            r[4],
             w0 = widths[0],
             w1 = widths[1],
             w2 = widths[2],
             w3 = widths[3]
         );
+        if !wraps {
+            let _ = writeln!(out, "{cols}  {}", r[4]);
+        } else if i == 0 {
+            let _ = writeln!(out, "{}\n    {}", cols.trim_end(), r[4]);
+        } else {
+            let _ = writeln!(out, "{}\n    source: {}", cols.trim_end(), r[4]);
+        }
     }
     out
 }
 
-/// Marks a figure the facts file labels as an unsourced estimate.
+/// Marks a figure the class table labels as an unsourced estimate.
 fn mark(f: &storage::Figure) -> &'static str {
     if f.is_estimate() { "*" } else { "" }
 }

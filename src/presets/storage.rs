@@ -1,5 +1,5 @@
 //! S3 storage classes, read from the sourced table `s3-classes.toml`
-//! (a copy of `shared/facts/s3-classes.toml`, compiled into the binary).
+//! (compiled into the binary; every figure with its source URL).
 //! Every figure keeps its source URL, date and quality label, so `nines
 //! presets storage` can cite them and flag estimates.
 
@@ -13,7 +13,7 @@ const TABLE: &str = include_str!("s3-classes.toml");
 pub struct Figure {
     /// The value.
     pub value: f64,
-    /// Its unit as the facts file states it.
+    /// Its unit as the source states it.
     #[serde(default)]
     pub unit: String,
     /// Where it comes from.
@@ -28,7 +28,7 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// True when the facts file marks the figure as a modelling guess.
+    /// True when the table marks the figure as a modelling guess.
     pub fn is_estimate(&self) -> bool {
         self.quality == "unsourced_estimate"
     }

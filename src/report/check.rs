@@ -133,8 +133,19 @@ fn place_name(m: &Model, p: Place) -> String {
     } else if p.region != NONE {
         m.regions[p.region as usize].name.clone()
     } else {
-        "anywhere".into()
+        "no zone or region".into()
     }
+}
+
+/// "t3.micro at $0.0104/h each, $15.18 a month for 2", when priced by the hour.
+fn priced(c: &crate::model::Component, count: u32) -> Option<String> {
+    let what = c.instance_type.as_deref().unwrap_or("instance");
+    let hourly = c.hourly_usd?;
+    Some(format!(
+        "{what} at ${}/h each, ${:.2} a month for {count}",
+        hourly,
+        hourly * crate::units::HOURS_PER_MONTH * f64::from(count)
+    ))
 }
 
 /// Where a store's copies live: a bucket (and where it stands), or a place.
@@ -233,6 +244,9 @@ pub fn describe(m: &Model) -> String {
     let mut out = String::new();
     let _ =
         writeln!(out, "variant {:?}{}", m.variant, m.description.as_ref().map_or(String::new(), |d| format!(": {d}")));
+    for note in &m.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
     let _ = writeln!(
         out,
         "  horizon {}, {} trials, seed {}, SLO {}",
@@ -278,6 +292,9 @@ pub fn describe(m: &Model) -> String {
             group.min_healthy,
             zones.join(", ")
         );
+        if let Some(p) = priced(c, group.desired) {
+            let _ = writeln!(out, "      instances: {p}");
+        }
         let _ = writeln!(out, "      instance time to failure: {}", d(c.failure));
         let _ = writeln!(
             out,
@@ -333,19 +350,23 @@ pub fn describe(m: &Model) -> String {
                 } else if unit.region != NONE {
                     m.regions[unit.region as usize].name.clone()
                 } else {
-                    "anywhere".into()
+                    String::new()
                 }
             })
             .collect();
         let mut uniq = places.clone();
         uniq.dedup();
-        let _ = writeln!(
-            out,
-            "    {} ×{} in {}",
-            c.name,
-            c.count,
-            if uniq.len() == 1 { uniq[0].clone() } else { places.join(", ") }
-        );
+        let placed = if uniq.len() == 1 && uniq[0].is_empty() {
+            ", not placed in a zone or region (only its own failures reach it)".to_owned()
+        } else if uniq.len() == 1 {
+            format!(" in {}", uniq[0])
+        } else {
+            format!(" in {}", places.join(", "))
+        };
+        let _ = writeln!(out, "    {} ×{}{placed}", c.name, c.count);
+        if let Some(p) = priced(c, c.count) {
+            let _ = writeln!(out, "      priced as {p}");
+        }
         let _ = writeln!(out, "      time to failure: {}", m.dists[c.failure as usize]);
         let _ = writeln!(out, "      time to repair:  {}", m.dists[c.repair as usize]);
     }

@@ -6,6 +6,7 @@
 pub mod check;
 pub mod csv;
 pub mod precision;
+pub mod sentences;
 pub mod sweep;
 pub mod table;
 pub mod timeline;

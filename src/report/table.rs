@@ -95,8 +95,28 @@ fn row(label: impl Into<String>, vs: &[VariantReport], f: impl Fn(&VariantReport
     Row { label: label.into(), cells: vs.iter().map(f).collect() }
 }
 
-/// Renders the whole report.
+/// How variants are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Side by side when the table fits `width` columns, else wrapped.
+    Auto,
+    /// Side by side, however wide.
+    Columns,
+    /// As many variants side by side as fit `width`, the rest below, the
+    /// row labels repeated.
+    Wrap,
+    /// One variant at a time, one under the other.
+    Rows,
+}
+
+/// Renders the whole report, variants side by side.
 pub fn render(r: &Report) -> String {
+    render_with(r, Layout::Columns, None)
+}
+
+/// Renders the whole report laid out for a terminal `width` columns wide
+/// (`None`: unknown, so side by side unless told otherwise).
+pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
     let vs = &r.variants;
     let mut out = String::new();
     let _ = writeln!(
@@ -223,12 +243,17 @@ pub fn render(r: &Report) -> String {
     let label_w = rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> =
         (0..vs.len()).map(|i| rows.iter().map(|r| r.cells[i].chars().count()).max().unwrap_or(0)).collect();
-    for r in &rows {
-        let mut line = format!("{:label_w$}", r.label);
-        for (cell, w) in r.cells.iter().zip(&widths) {
-            let _ = write!(line, "   {cell:w$}");
+    for (b, block) in blocks(layout, width, label_w, &widths).into_iter().enumerate() {
+        if b > 0 {
+            out.push('\n');
         }
-        let _ = writeln!(out, "{}", line.trim_end());
+        for r in &rows {
+            let mut line = format!("{:label_w$}", r.label);
+            for &i in &block {
+                let _ = write!(line, "   {:w$}", r.cells[i], w = widths[i]);
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
     }
     let t = &r.timing;
     let _ = writeln!(
@@ -260,6 +285,33 @@ pub fn render(r: &Report) -> String {
     }
     if let Some(n) = t.shards {
         let _ = writeln!(out, "merged from {n} shard{} (wall time added up)", if n == 1 { "" } else { "s" });
+    }
+    out
+}
+
+/// Which variants print together: all of them, or runs of those that fit
+/// `width` beside the labels (one at least), or one at a time.
+fn blocks(layout: Layout, width: Option<usize>, label_w: usize, widths: &[usize]) -> Vec<Vec<usize>> {
+    let all: Vec<usize> = (0..widths.len()).collect();
+    let total = label_w + widths.iter().map(|w| w + 3).sum::<usize>();
+    let fit = match (layout, width) {
+        (Layout::Columns, _) | (Layout::Auto, None) => return vec![all],
+        (Layout::Rows, _) => return all.into_iter().map(|i| vec![i]).collect(),
+        (Layout::Auto, Some(w)) if total <= w => return vec![all],
+        (_, Some(w)) => w,
+        (Layout::Wrap, None) => 100,
+    };
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut used = label_w;
+    for (i, w) in widths.iter().enumerate() {
+        match out.last_mut() {
+            Some(block) if used + w + 3 <= fit => block.push(i),
+            _ => {
+                out.push(vec![i]);
+                used = label_w;
+            }
+        }
+        used += w + 3;
     }
     out
 }
@@ -528,6 +580,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn variants_wrap_to_the_terminal() {
+        let widths = [20, 20, 20, 20, 20];
+        // 30 + 5 × 23 = 145 columns side by side.
+        assert_eq!(blocks(Layout::Auto, Some(200), 30, &widths), vec![vec![0, 1, 2, 3, 4]]);
+        assert_eq!(blocks(Layout::Auto, None, 30, &widths), vec![vec![0, 1, 2, 3, 4]]);
+        assert_eq!(blocks(Layout::Columns, Some(80), 30, &widths), vec![vec![0, 1, 2, 3, 4]]);
+        // 80 columns hold the labels and two variants.
+        assert_eq!(blocks(Layout::Auto, Some(80), 30, &widths), vec![vec![0, 1], vec![2, 3], vec![4]]);
+        assert_eq!(blocks(Layout::Wrap, Some(80), 30, &widths), vec![vec![0, 1], vec![2, 3], vec![4]]);
+        assert_eq!(blocks(Layout::Rows, Some(500), 30, &widths), (0..5).map(|i| vec![i]).collect::<Vec<_>>());
+        // A variant wider than the terminal still gets a block of its own.
+        assert_eq!(blocks(Layout::Wrap, Some(40), 30, &[50, 10]), vec![vec![0], vec![1]]);
     }
 
     #[test]

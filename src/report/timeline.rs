@@ -17,6 +17,11 @@ use std::fmt::Write;
 /// replica down) instead of one lane per replica.
 pub const MAX_UNIT_LANES: usize = 24;
 
+/// Above this many components, replicas are drawn one lane per zone (any
+/// unit there down) instead of one per component; stores and buckets keep
+/// their own lanes.
+pub const MAX_COMPONENT_LANES: usize = 40;
+
 /// Above this many backups of one store in the trial, a lane keeps only the
 /// failed ones (a chart could not show more; the JSON stays small).
 pub const MAX_BACKUP_MARKS: usize = 10_000;
@@ -142,6 +147,10 @@ pub struct Timeline {
     pub events: u64,
     /// Rows: the service, then regions, zones and components.
     pub lanes: Vec<Lane>,
+    /// How replicas were grouped into lanes when there were too many to
+    /// draw one each (`None`: one lane per replica).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grouping: Option<String>,
     /// Everything that happened, in order.
     pub entries: Vec<Entry>,
 }
@@ -244,21 +253,21 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
     let mut rec = Recorder::default();
     let summary = engine::run_trial(model, trial, &mut Scratch::new(model), &mut rec);
     let horizon = model.horizon;
-    let per_unit = model.units.len() <= MAX_UNIT_LANES;
+    let lanes_plan = plan_lanes(model, &rec.happenings);
 
     // Lanes, filled from the happenings.
     let mut zones: Vec<Track> = model.zones.iter().map(|_| Track::default()).collect();
     let mut regions: Vec<Track> = model.regions.iter().map(|_| Track::default()).collect();
     let mut control: Vec<Track> = model.regions.iter().map(|_| Track::default()).collect();
     let mut control_since = vec![0.0; model.regions.len()];
-    let lane_count = if per_unit { model.units.len() } else { model.components.len() };
+    let lane_count = lanes_plan.names.len();
     let mut units: Vec<Track> = (0..lane_count).map(|_| Track::default()).collect();
     let mut zone_destroyed = vec![Vec::new(); model.zones.len()];
     let mut region_destroyed = vec![Vec::new(); model.regions.len()];
     let mut failed_at = vec![0.0; model.units.len()];
     let mut zone_since = vec![0.0; model.zones.len()];
     let mut region_since = vec![0.0; model.regions.len()];
-    let lane_of = |u: u32| if per_unit { u as usize } else { model.units[u as usize].component as usize };
+    let lane_of = |u: u32| lanes_plan.of_unit[u as usize];
 
     // Entries: key 2i for happening i; 2i+1 for a service line after it.
     let mut entries: Vec<(usize, Entry)> = Vec::new();
@@ -466,32 +475,15 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
     for (i, ((((track, mut store_spans), unnoticed), lost), backups)) in
         units.into_iter().zip(store_down).zip(unnoticed).zip(lost).zip(backups).enumerate()
     {
-        let name = if per_unit {
-            unit_name(model, i as u32)
-        } else {
-            let c = &model.components[i];
-            if c.count == 1 { c.name.clone() } else { format!("{} (any of {})", c.name, c.count) }
-        };
-        let bucket = if per_unit {
-            model.unit_bucket[i] != crate::model::NONE
-        } else {
-            model.unit_bucket[model.components[i].first_unit as usize] != crate::model::NONE
-        };
-        let first = if per_unit { i } else { model.components[i].first_unit as usize };
-        let store = matches!(model.units[first].role, Role::Store(_));
-        let kind = if store {
-            LaneKind::Store
-        } else if bucket {
-            LaneKind::Storage
-        } else {
-            LaneKind::Component
-        };
+        if !lanes_plan.shown[i] {
+            continue;
+        }
         let mut down = track.close(horizon);
         down.append(&mut store_spans);
         down.sort_by(|a, b| a.start.total_cmp(&b.start));
+        let (name, kind) = (lanes_plan.names[i].clone(), lanes_plan.kinds[i]);
         lanes.push(Lane { unnoticed, lost, backups, ..Lane::new(kind, name, down) });
     }
-
     Timeline {
         nines_version: env!("CARGO_PKG_VERSION").to_owned(),
         scenario: scenario.name.clone(),
@@ -506,8 +498,112 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         outages: summary.outages,
         events: summary.events,
         lanes,
+        grouping: lanes_plan.grouping,
         entries: entries.into_iter().map(|e| e.1).collect(),
     }
+}
+
+/// Which lane each unit draws on, and the lanes: one per replica while
+/// there are at most [`MAX_UNIT_LANES`] units, else one per component while
+/// there are at most [`MAX_COMPONENT_LANES`], else one per zone (stores and
+/// buckets keep theirs). Slots of an auto-scaling group that never ran an
+/// instance in the trial get no lane.
+struct LanePlan {
+    of_unit: Vec<usize>,
+    names: Vec<String>,
+    kinds: Vec<LaneKind>,
+    shown: Vec<bool>,
+    grouping: Option<String>,
+}
+
+fn plan_lanes(model: &Model, happenings: &[(f64, Happening)]) -> LanePlan {
+    let kind_of = |u: usize| match model.units[u].role {
+        Role::Store(_) => LaneKind::Store,
+        _ if model.unit_bucket[u] != crate::model::NONE => LaneKind::Storage,
+        _ => LaneKind::Component,
+    };
+    // A group's slot is used if it ran at the start or anything happened to it.
+    let mut used = vec![true; model.units.len()];
+    for g in &model.groups {
+        for zp in 0..g.zones.len() {
+            for j in 0..g.max {
+                let u = g.slot(zp, j) as usize;
+                used[u] = g.starts_running(zp, j);
+            }
+        }
+    }
+    for (_, h) in happenings {
+        if let Happening::Launched(u)
+        | Happening::Failed(u)
+        | Happening::Terminated(u)
+        | Happening::SpotInterrupted(u) = *h
+        {
+            used[u as usize] = true;
+        }
+    }
+    let lanes_wanted = used.iter().filter(|&&x| x).count();
+    let mut plan =
+        LanePlan { of_unit: Vec::new(), names: Vec::new(), kinds: Vec::new(), shown: Vec::new(), grouping: None };
+    if lanes_wanted <= MAX_UNIT_LANES {
+        for (u, &ran) in used.iter().enumerate() {
+            plan.of_unit.push(u);
+            plan.names.push(unit_name(model, u as u32));
+            plan.kinds.push(kind_of(u));
+            plan.shown.push(ran);
+        }
+        return plan;
+    }
+    if model.components.len() <= MAX_COMPONENT_LANES {
+        for c in &model.components {
+            plan.names.push(if c.count == 1 { c.name.clone() } else { format!("{} (any of {})", c.name, c.count) });
+            plan.kinds.push(kind_of(c.first_unit as usize));
+            plan.shown.push(true);
+        }
+        plan.of_unit = model.units.iter().map(|u| u.component as usize).collect();
+        plan.grouping = Some(format!("{} units drawn one lane per component (any replica down)", model.units.len()));
+        return plan;
+    }
+    // One lane per zone, one per region for units in a region but no zone,
+    // one for units placed nowhere; stores and buckets apart.
+    let mut index: std::collections::HashMap<(u8, u32), usize> = std::collections::HashMap::new();
+    let mut counts: Vec<usize> = Vec::new();
+    for (u, unit) in model.units.iter().enumerate() {
+        let kind = kind_of(u);
+        let key = if kind != LaneKind::Component {
+            (3, u as u32)
+        } else if unit.zone != crate::model::NONE {
+            (0, unit.zone)
+        } else if unit.region != crate::model::NONE {
+            (1, unit.region)
+        } else {
+            (2, 0)
+        };
+        let lane = *index.entry(key).or_insert_with(|| {
+            plan.names.push(match key.0 {
+                0 => format!("in zone {}", model.zones[key.1 as usize].name),
+                1 => format!("in region {}", model.regions[key.1 as usize].name),
+                2 => "not placed in a zone".to_owned(),
+                _ => unit_name(model, u as u32),
+            });
+            plan.kinds.push(kind);
+            plan.shown.push(true);
+            counts.push(0);
+            plan.names.len() - 1
+        });
+        counts[lane] += 1;
+        plan.of_unit.push(lane);
+    }
+    for (name, n) in plan.names.iter_mut().zip(&counts) {
+        if *n > 1 {
+            name.push_str(&format!(" (any of {n})"));
+        }
+    }
+    plan.grouping = Some(format!(
+        "{} units of {} components drawn one lane per zone (any unit there down)",
+        model.units.len(),
+        model.components.len()
+    ));
+    plan
 }
 
 /// A length as people say it: `45s`, `20m`, `3h 12m`, `2d 4h`.
@@ -536,12 +632,12 @@ pub fn render(t: &Timeline) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "nines {} · {} · variant {} · trial {} of {} · seed {} · {}",
+        "nines {} · {} · variant {} · trial {} (numbered 0 to {}) · seed {} · {}",
         t.nines_version,
         t.scenario,
         t.variant,
         t.trial,
-        t.trials,
+        t.trials.saturating_sub(1),
         t.seed,
         crate::units::format_duration(t.horizon_hours)
     );
@@ -571,6 +667,9 @@ pub fn render(t: &Timeline) -> String {
             minutes % 60,
             e.text
         );
+    }
+    if let Some(g) = &t.grouping {
+        let _ = writeln!(out, "(chart: {g})");
     }
     if t.entries.is_empty() {
         let _ = writeln!(out, "nothing happened in this trial");

@@ -61,6 +61,10 @@ pub struct Scenario {
     pub name: String,
     /// SHA-256 of the file's bytes, so a result can be traced to its input.
     pub sha256: String,
+    /// `[scenario] description`, if any.
+    pub description: Option<String>,
+    /// `[scenario] question`: what the scenario asks, if it says.
+    pub question: Option<String>,
     /// One compiled model per variant, in file order (one named "base" when
     /// the file declares no variants).
     pub variants: Vec<Model>,
@@ -150,6 +154,8 @@ pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<
         .map(str::to_owned)
         .unwrap_or_else(|| path.file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned()));
 
+    let meta = |key: &str| doc.get("scenario").and_then(|s| s.get(key)).and_then(Value::as_str).map(str::to_owned);
+    let (description, question) = (meta("description"), meta("question"));
     let mut models = Vec::new();
     match variants_table {
         None => models.push(file.compile(doc, "base", None, None)?),
@@ -183,7 +189,14 @@ pub fn load_str(path: &Path, text: &str, overrides: &[(&str, Value)]) -> Result<
             }
         }
     }
-    Ok(Scenario { path: path.to_owned(), name, sha256: hex_sha256(text.as_bytes()), variants: models })
+    Ok(Scenario {
+        path: path.to_owned(),
+        name,
+        sha256: hex_sha256(text.as_bytes()),
+        description,
+        question,
+        variants: models,
+    })
 }
 
 /// An error found in a variant is reported without the variant's name when
@@ -199,12 +212,55 @@ fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Keys that say the same thing in different ways: a variant that sets one
+/// of them drops the others from the table it overrides, so switching from
+/// `zone = "a"` to `zones = ["a", "b"]`, or from `mttf` to `failure`, needs
+/// nothing else. (Bucket placement is not here: a bucket keeps its region
+/// and its zone whatever its class.)
+const EXCLUSIVE: &[&[&str]] = &[
+    &["zone", "zones", "region", "regions"],
+    &["mttf", "afr", "failure"],
+    &["mttr", "repair"],
+    &["rate", "mtbf", "every", "afr"],
+    &["p90", "p95", "p99"],
+    &["retention", "keep"],
+    &["duration", "throughput"],
+    &["at", "every"],
+    &["at", "offset"],
+];
+
 /// Deep-merges `over` into `base`: tables merge key by key, anything else
-/// (numbers, strings, arrays) replaces.
+/// (numbers, strings, arrays) replaces. A table that is a distribution
+/// (it has a `type`) replaces the base's whole, as does any table that says
+/// `replace = true`; setting one of a group of [`EXCLUSIVE`] keys removes
+/// the base's others (placement keys only outside `[buckets]`).
 fn merge(base: &mut Table, over: Table) {
+    merge_in(base, over, false);
+}
+
+fn merge_in(base: &mut Table, over: Table, in_buckets: bool) {
     for (k, v) in over {
+        for group in EXCLUSIVE.iter().filter(|g| g.contains(&k.as_str())) {
+            let placement = group.contains(&"zones");
+            if !(placement && in_buckets) {
+                for other in group.iter().filter(|o| **o != k) {
+                    base.remove(*other);
+                }
+            }
+        }
+        let whole = |t: &Table| t.contains_key("type") || t.get("replace") == Some(&Value::Boolean(true));
         match (base.get_mut(&k), v) {
-            (Some(Value::Table(b)), Value::Table(o)) => merge(b, o),
+            (Some(Value::Table(b)), Value::Table(mut o)) if !whole(&o) => {
+                let buckets = in_buckets || (k == "buckets" && b.values().all(Value::is_table));
+                let _ = o.remove("replace");
+                merge_in(b, o, buckets);
+            }
+            (_, Value::Table(mut o)) => {
+                if o.get("replace") == Some(&Value::Boolean(true)) {
+                    o.remove("replace");
+                }
+                base.insert(k, Value::Table(o));
+            }
             (_, v) => {
                 base.insert(k, v);
             }

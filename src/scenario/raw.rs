@@ -48,6 +48,8 @@ pub struct RawScenario {
     /// Other monthly costs by name, USD (what no component carries).
     #[serde(default)]
     pub costs: IndexMap<String, f64>,
+    /// Data sent between zones, priced when the design spans zones.
+    pub data_transfer: Option<RawDataTransfer>,
     /// Datasets kept in redundancy groups, whose durability is simulated.
     #[serde(default)]
     pub datasets: IndexMap<String, RawDataset>,
@@ -291,6 +293,8 @@ pub struct RawBucket {
 pub struct RawMeta {
     pub name: Option<String>,
     pub description: Option<String>,
+    /// The question the scenario answers (for reports).
+    pub question: Option<String>,
 }
 
 /// `[simulation]`
@@ -499,4 +503,15 @@ impl<'de> Deserialize<'de> for RawExpr {
 pub enum RawSeed {
     Integer(i64),
     Digits(String),
+}
+
+/// `[data_transfer]`: the volume that crosses zones when the design spans
+/// more than one, and its price (the user's: nines has no sourced one).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDataTransfer {
+    /// Bytes a month sent between zones, e.g. "500GB".
+    pub cross_zone_per_month: String,
+    /// USD per GB sent between zones.
+    pub price_per_gb: Option<f64>,
 }

@@ -34,17 +34,10 @@ pub(super) fn buckets(raw: &RawScenario, d: &mut Draft) -> Res<()> {
 }
 
 /// Where a bucket stands: (zone or [`NONE`], region or [`NONE`]).
-fn bucket_place(b: &RawBucket, at: &[Seg], single_az: bool, class_name: &str, d: &Draft) -> Res<(u32, u32)> {
-    match (&b.zone, &b.region, single_az) {
-        (Some(_), _, false) => invalid(
-            with(at, "zone"),
-            format!("{class_name} keeps data in at least 3 zones: place it with `region`, not `zone`"),
-        ),
-        (None, _, true) => invalid(
-            at.to_vec(),
-            format!("{class_name} keeps data in a single zone: set `zone` (it is lost if that zone is destroyed)"),
-        ),
-        (Some(z), _, true) => {
+fn bucket_place(b: &RawBucket, at: &[Seg], single_az: bool, class_name: &str, d: &mut Draft) -> Res<(u32, u32)> {
+    let zone = match &b.zone {
+        None => None,
+        Some(z) => {
             let zi = d.zone(z, with(at, "zone"))?;
             let region = d.zones[zi as usize].region;
             if let Some(r) = &b.region {
@@ -52,7 +45,24 @@ fn bucket_place(b: &RawBucket, at: &[Seg], single_az: bool, class_name: &str, d:
                     return invalid(with(at, "region"), format!("zone {z:?} is not in region {r:?}"));
                 }
             }
-            Ok((zi, region))
+            Some((zi, region))
+        }
+    };
+    match (zone, &b.region, single_az) {
+        (None, _, true) => invalid(
+            at.to_vec(),
+            format!("{class_name} keeps data in a single zone: set `zone` (it is lost if that zone is destroyed)"),
+        ),
+        (Some(place), _, true) => Ok(place),
+        // A multi-zone class keeps the zone's region and ignores the zone,
+        // so one bucket can switch classes in a variant or a sweep.
+        (Some((_, region)), _, false) => {
+            d.notes.push(format!(
+                "{}.zone: {class_name} keeps data in at least 3 zones of {}: the zone is ignored",
+                super::super::format_path(at),
+                d.regions[region as usize].name
+            ));
+            Ok((NONE, region))
         }
         (None, Some(r), false) => Ok((NONE, d.region(r, with(at, "region"))?)),
         (None, None, false) => Ok((NONE, NONE)),
@@ -121,6 +131,8 @@ fn bucket(b: &RawBucket, name: &str, at: &[Seg], d: &mut Draft) -> Res<()> {
             repair,
             first_unit: unit,
             count: 1,
+            instance_type: None,
+            hourly_usd: None,
         },
         CauseKind::Bucket,
     );

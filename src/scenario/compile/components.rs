@@ -83,7 +83,16 @@ fn component(name: &str, c: &RawComponent, d: &mut Draft) -> Res<()> {
     }
     let kind = if is_pair { CauseKind::Standby } else { CauseKind::Component };
     d.push_component(
-        Component { name: name.to_owned(), description: c.description.clone(), failure, repair, first_unit, count },
+        Component {
+            name: name.to_owned(),
+            description: c.description.clone(),
+            failure,
+            repair,
+            first_unit,
+            count,
+            instance_type: c.instance_type.clone(),
+            hourly_usd: (hourly > 0.0).then_some(hourly),
+        },
         kind,
     );
     Ok(())

@@ -210,6 +210,8 @@ fn group(name: &str, g: &RawGroup, at: &[Seg], lb_detection: &IndexMap<String, f
             repair: launch,
             first_unit,
             count,
+            instance_type: g.instance_type.clone(),
+            hourly_usd: (hourly > 0.0).then_some(hourly),
         },
         CauseKind::Group,
     );

@@ -48,6 +48,8 @@ struct Draft {
     data_groups: Vec<DataGroup>,
     /// Names that stand for one node in structures (groups, standby pairs).
     single_node: IndexMap<String, Node>,
+    /// What the scenario sets that this variant ignores, said to the user.
+    notes: Vec<String>,
 }
 
 impl Draft {
@@ -149,6 +151,40 @@ fn start(raw: &RawScenario, d: &Draft) -> Res<Start> {
     }
 }
 
+/// `[data_transfer]`: the cross-zone volume is billed when the variant's
+/// components and groups stand in more than one zone (a single-zone design
+/// sends nothing between zones), at the scenario's own price.
+fn data_transfer(raw: &RawScenario, d: &mut Draft) -> Res<()> {
+    let Some(t) = &raw.data_transfer else { return Ok(()) };
+    let at = path(&["data_transfer"]);
+    let bytes = at_path(crate::units::parse_bytes(&t.cross_zone_per_month), &with(&at, "cross_zone_per_month"))?;
+    let Some(per_gb) = t.price_per_gb else {
+        return invalid(
+            with(&at, "price_per_gb"),
+            "give the price per GB sent between zones: nines has no sourced figure for it (see your provider's data transfer pricing)",
+        );
+    };
+    let per_gb = price(Some(per_gb), &with(&at, "price_per_gb"))?;
+    let mut zones: Vec<u32> = d
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(u, unit)| unit.zone != NONE && !d.buckets.iter().any(|b| b.unit as usize == *u))
+        .map(|(_, unit)| unit.zone)
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    if zones.len() > 1 {
+        d.cost.push(CostItem {
+            name: format!("cross-zone data transfer ({} a month)", crate::units::format_bytes(bytes)),
+            monthly_usd: bytes / 1e9 * per_gb,
+        });
+    } else {
+        d.notes.push("data_transfer: everything stands in one zone or none, so nothing crosses zones".to_owned());
+    }
+    Ok(())
+}
+
 /// RTO, RPO and the price of an hour of downtime.
 fn targets(raw: &RawScenario) -> Res<(Option<f64>, Option<f64>, Option<f64>)> {
     let t = &raw.targets;
@@ -172,6 +208,7 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     other_costs(raw, &mut d)?;
     stores::stores(raw, &mut d)?;
     datasets::datasets(raw, &mut d)?;
+    data_transfer(raw, &mut d)?;
     let structure = structure::build(raw, &mut d)?;
     let (rto, rpo, downtime_cost_per_hour) = targets(raw)?;
     let start = start(raw, &d)?;
@@ -210,6 +247,7 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         buckets,
         stores,
         data_groups,
+        notes,
         ..
     } = d;
     let gates = s.gates;
@@ -296,5 +334,6 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         rpo: None,
         downtime_cost_per_hour: None,
         start: Start::New,
+        notes,
     }
 }

@@ -55,6 +55,8 @@ pub(super) fn stores(raw: &RawScenario, d: &mut Draft) -> Res<()> {
                 repair: store.detection,
                 first_unit: unit,
                 count: 1,
+                instance_type: None,
+                hourly_usd: None,
             },
             CauseKind::Store,
         );
