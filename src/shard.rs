@@ -280,13 +280,14 @@ pub fn merge(files: &[PathBuf], threads: Option<usize>, quiet: bool) -> Result<(
     let first = &sorted[0].1;
     let file = PathBuf::from(&first.scenario_file);
     let overrides = runner::base_overrides(first.trials_override, first.seed_override)?;
-    let mut s = crate::scenario::load_str(&file, &first.scenario, &overrides)?;
-    if s.sha256 != first.scenario_sha256 {
+    // The hash first: a damaged text must not be read as a scenario.
+    if crate::scenario::hex_sha256(first.scenario.as_bytes()) != first.scenario_sha256 {
         return Err(Error::Usage(format!(
             "{}: the scenario text does not match its SHA-256 (a damaged partial)",
             sorted[0].0.display()
         )));
     }
+    let mut s = crate::scenario::load_str(&file, &first.scenario, &overrides)?;
     runner::select_variants(&mut s, &first.variants)?;
     let mut outcome: Option<Outcome> = None;
     for index in order {

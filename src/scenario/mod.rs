@@ -208,7 +208,7 @@ fn base_or_variant(file: &SourceFile<'_>, base: &Table, in_variant: ScenarioErro
     }
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
