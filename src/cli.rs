@@ -30,7 +30,9 @@ pub enum Command {
   nines run scenarios/two-of-three.toml
   nines run scenarios/lab-web-app.toml --variant t3-micro --variant t3-nano
   nines run scenarios/lab-web-app.toml --trials 100000 --seed 7 --json out.json --plots charts/
-  nines run scenarios/dr-strategies.toml --html dr.html --layout rows")]
+  nines run scenarios/dr-strategies.toml --html dr.html --layout rows
+  nines run scenarios/multi-az-web.toml --control-variates --target-re 1%
+  nines run scenarios/multi-az-web.toml --trials 10000000 --shard 8 --save part-$SLURM_ARRAY_TASK_ID.json")]
     Run(RunArgs),
     /// Validate a scenario and print the compiled model.
     #[command(after_help = "Examples:
@@ -74,6 +76,10 @@ Examples:
     Import(ImportArgs),
     /// Merge the partials of a sharded run (`run --shard I/N --save FILE`)
     /// into the report one run would give.
+    #[command(after_help = "Examples:
+  nines run scenarios/multi-az-web.toml --trials 1000000 --shard 0/2 --save part-0.json
+  nines run scenarios/multi-az-web.toml --trials 1000000 --shard 1/2 --save part-1.json
+  nines merge part-*.json --json report.json")]
     Merge(MergeArgs),
     /// Draw the architecture: regions and zones as boxes, what stands in
     /// each, and what the service needs to be up (PNG or SVG).
@@ -547,7 +553,7 @@ fn diagram_command(args: &DiagramArgs) -> Result<(), Error> {
 /// `nines merge`: the merged report, then every file asked for.
 fn merge_command(args: &MergeArgs) -> Result<(), Error> {
     let (s, report) = crate::shard::merge(&args.partials, args.threads, args.quiet)?;
-    stdout::print(&table::render(&report))?;
+    stdout::print(&table::render_with(&report, table::Layout::Auto, terminal_width()))?;
     write_outputs(&s, &report, args.json.as_deref(), args.csv.as_deref(), args.plots.as_deref(), args.quiet)?;
     report.refusals()
 }
@@ -638,6 +644,9 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     stdout::print(&table::render_with(&report, layout, terminal_width()))?;
     if !args.execution.quiet {
         notes(&s);
+        if opts.levers.control_variates {
+            untwinned(&s, &report);
+        }
     }
     write_outputs(&s, &report, args.json.as_deref(), args.csv.as_deref(), args.plots.as_deref(), args.execution.quiet)?;
     if let (Some(path), Some(rows)) = (&args.trials_csv, rows) {
@@ -655,6 +664,28 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         crate::shard::save_partial(&partial, save)?;
     }
     report.refusals()
+}
+
+/// With `--control-variates`, each variant that has no exact twin and why
+/// (its figures are plain), on stderr.
+fn untwinned(s: &scenario::Scenario, report: &crate::report::Report) {
+    for (m, v) in s.variants.iter().zip(&report.variants) {
+        let twinned = v
+            .variance_reduction
+            .as_ref()
+            .and_then(|r| r.twin.as_ref())
+            .is_some_and(|t| t.exact_downtime_hours.is_some());
+        if twinned {
+            continue;
+        }
+        if let Err(why) = crate::exact::twin::twin(m) {
+            stdout::note(format_args!(
+                "note: --control-variates: variant {} has no exact twin ({}); its figures are plain",
+                m.variant,
+                why.join("; ")
+            ));
+        }
+    }
 }
 
 /// The scenario's notes (settings a variant ignores), each once, on stderr.

@@ -697,6 +697,12 @@ pub fn load_for(opts: &RunOptions) -> Result<Scenario, Error> {
                 m.trials, m.variant
             )));
         }
+        if let Some(m) = s.variants.iter().find(|m| !m.stores.is_empty()) {
+            return Err(Error::Usage(format!(
+                "--antithetic cannot be used with variant {}: its data stores draw incidents, failovers and restores outside the mirrored laws, so each pair would repeat them and need more trials, not fewer (variance reduction 0.5 on scenarios/dr-strategies.toml); run without --antithetic",
+                m.variant
+            )));
+        }
     }
     Ok(s)
 }

@@ -9,17 +9,30 @@
 //! Ȳ − β(X̄ − μ) with β = Sxy/Sxx fitted on the same observations (the
 //! regression estimator; its bias is O(1/n), far below its standard error
 //! at the trial counts used), and its variance the residual variance
-//! (Syy − β·Sxy)/(m − 2) over m observations.
+//! (Syy − β·Sxy)/(m − 2) over m observations. A regression on a handful
+//! of trials with any downtime fits them exactly and would claim no
+//! variance at all, so with fewer than [`MIN_EVENTS`] observations where
+//! the twin had downtime (x ≠ 0) the control is not used (the plain
+//! estimate, β = 0), unless y = x in every observation (the variant is its
+//! own twin: the estimate is μ).
 
 use crate::stats::Z95;
 use crate::superacc::{Sum, dd};
 use serde::{Deserialize, Serialize};
+
+/// Fewest observations with a non-zero x (the twin had downtime) for a
+/// control variate to be used (below, the estimate is the plain one).
+pub const MIN_EVENTS: u64 = 30;
 
 /// Sums of y (the model's figure), x (the twin's downtime) and their
 /// products, over observations.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Paired {
     n: u64,
+    /// Observations where x is not zero.
+    events: u64,
+    /// Observations where y and x differ.
+    differ: u64,
     y: Sum,
     x: Sum,
     yy: Sum,
@@ -46,6 +59,8 @@ impl Paired {
     #[inline]
     pub fn add(&mut self, y: f64, x: f64) {
         self.n += 1;
+        self.events += u64::from(x != 0.0);
+        self.differ += u64::from(y != x);
         self.y.add(y);
         self.x.add(x);
         self.yy.add(y * y);
@@ -56,6 +71,8 @@ impl Paired {
     /// Adds another accumulator's observations, exactly.
     pub fn merge(&mut self, o: &Paired) {
         self.n += o.n;
+        self.events += o.events;
+        self.differ += o.differ;
         self.y.merge(&o.y);
         self.x.merge(&o.x);
         self.yy.merge(&o.yy);
@@ -76,7 +93,8 @@ impl Paired {
     }
 
     /// The estimate of E[y]: with `control` = Some(μ), Ȳ − β(X̄ − μ);
-    /// without, Ȳ. `None` with fewer than 3 observations.
+    /// without, Ȳ (and with fewer than [`MIN_EVENTS`] observations of a
+    /// non-zero x, Ȳ with β = 0). `None` with fewer than 3 observations.
     pub fn estimate(&self, control: Option<f64>) -> Option<Reduced> {
         if self.n < 3 {
             return None;
@@ -84,12 +102,15 @@ impl Paired {
         let m = self.n as f64;
         let ybar = self.y.value() / m;
         let syy = self.centred(&self.y, &self.y, &self.yy).max(0.0);
+        let sxx = self.centred(&self.x, &self.x, &self.xx).max(0.0);
         let (mean, var, beta) = match control {
             None => (ybar, syy / (m - 1.0) / m, None),
+            Some(_) if sxx == 0.0 || (self.events < MIN_EVENTS && self.differ > 0) => {
+                (ybar, syy / (m - 1.0) / m, Some(0.0))
+            }
             Some(mu) => {
-                let sxx = self.centred(&self.x, &self.x, &self.xx).max(0.0);
                 let sxy = self.centred(&self.x, &self.y, &self.xy);
-                let beta = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+                let beta = sxy / sxx;
                 let resid = (syy - beta * sxy).max(0.0);
                 let xbar = self.x.value() / m;
                 (ybar - beta * (xbar - mu), resid / (m - 2.0) / m, Some(beta))
@@ -157,5 +178,20 @@ mod tests {
         assert!((r.beta.unwrap() - 2.0).abs() < 1e-12);
         let plain = p.estimate(None).unwrap();
         assert!(plain.std_error > 0.1);
+    }
+
+    #[test]
+    fn too_few_events_leave_the_plain_estimate() {
+        // One trial in 1000 with downtime, in both: a regression would fit
+        // it exactly and claim SE 0.
+        let mut p = Paired::default();
+        for i in 0..1000 {
+            let x = if i == 500 { 3.0 } else { 0.0 };
+            p.add(2.0 * x, x);
+        }
+        let (r, plain) = (p.estimate(Some(0.1)).unwrap(), p.estimate(None).unwrap());
+        assert_eq!(r.beta, Some(0.0));
+        assert_eq!((r.mean, r.std_error), (plain.mean, plain.std_error));
+        assert!(r.std_error > 0.0);
     }
 }
