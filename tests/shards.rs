@@ -159,7 +159,9 @@ fn every_merge_refusal_has_a_fixture() {
 #[test]
 fn shard_flags_are_checked() {
     let dir = workdir("flags");
-    let cases: [(&[&str], &[(&str, &str)], &str); 7] = [
+    // (arguments, environment, message)
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case<'_>; 7] = [
         (
             &["--shard", "3/3", "--save", "p.json"],
             &[],
@@ -242,4 +244,22 @@ fn target_re_reaches_its_bound_and_reruns_reproduce_it() {
         assert!(&without_timing(&dir.join("rerun.json")) == expected, "{file}: rerun with --trials {n} differs");
         println!("{file} {extra:?}: stopped at {trials} trials");
     }
+}
+
+/// `--time-budget` stops in whole chunks and says how many trials it
+/// reached; `--trials` that number reproduces the report.
+#[test]
+fn time_budget_stops_in_whole_chunks_and_reruns_reproduce_it() {
+    let dir = workdir("budget");
+    ok(&dir, &["run", "two-of-three.toml", "--quiet", "--time-budget", "1s", "--json", "budget.json"]);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("budget.json")).unwrap()).unwrap();
+    let trials = v["timing"]["stopping"]["trials"].as_u64().unwrap();
+    assert_eq!(v["trials"].as_u64(), Some(trials));
+    assert!(trials > 0 && trials % 512 == 0, "whole chunks: {trials}");
+    let n = trials.to_string();
+    ok(&dir, &["run", "two-of-three.toml", "--quiet", "--trials", &n, "--json", "rerun.json"]);
+    assert!(
+        without_timing(&dir.join("budget.json")) == without_timing(&dir.join("rerun.json")),
+        "rerun with --trials {n} differs"
+    );
 }
