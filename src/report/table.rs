@@ -154,8 +154,19 @@ pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
                 format!("{} ({})", sig(e.downtime_hours, 4), sig(e.steady_state_downtime_hours, 4))
             }
             crate::exact::Route::None { reasons } => {
+                // The first reason's start, so the row does not widen the
+                // columns; `nines check` lists them all.
                 let first = reasons.first().map_or("", |r| r.trim_end_matches(" (not exponential)"));
-                format!("none: {first}{}", if reasons.len() > 1 { ", …" } else { "" })
+                let mut shown = String::new();
+                for word in first.split(' ') {
+                    if shown.chars().count() + word.chars().count() > 20 {
+                        break;
+                    }
+                    shown.push_str(if shown.is_empty() { "" } else { " " });
+                    shown.push_str(word);
+                }
+                let more = shown.len() < first.len() || reasons.len() > 1;
+                format!("none: {shown}{}", if more { "…" } else { "" })
             }
         }),
     ];
