@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::import::{self, Source};
 use crate::output::write_atomic;
+use crate::report::precision::{self, Levers};
 use crate::report::sweep::{self as sweep_report, Metric};
 use crate::report::timeline::{self, Timeline};
 use crate::report::{check, csv, table};
@@ -29,7 +30,9 @@ pub enum Command {
   nines run scenarios/two-of-three.toml
   nines run scenarios/lab-web-app.toml --variant t3-micro --variant t3-nano
   nines run scenarios/lab-web-app.toml --trials 100000 --seed 7 --json out.json --plots charts/
-  nines run scenarios/dr-strategies.toml --html dr.html --layout rows")]
+  nines run scenarios/dr-strategies.toml --html dr.html --layout rows
+  nines run scenarios/multi-az-web.toml --control-variates --target-re 1%
+  nines run scenarios/multi-az-web.toml --trials 10000000 --shard 8 --save part-$SLURM_ARRAY_TASK_ID.json")]
     Run(RunArgs),
     /// Validate a scenario and print the compiled model.
     #[command(after_help = "Examples:
@@ -71,6 +74,13 @@ Examples:
   terraform show -json > state.json && nines import state.json -o lab.toml
   nines import stack.yaml --from cloudformation -o stack.toml")]
     Import(ImportArgs),
+    /// Merge the partials of a sharded run (`run --shard I/N --save FILE`)
+    /// into the report one run would give.
+    #[command(after_help = "Examples:
+  nines run scenarios/multi-az-web.toml --trials 1000000 --shard 0/2 --save part-0.json
+  nines run scenarios/multi-az-web.toml --trials 1000000 --shard 1/2 --save part-1.json
+  nines merge part-*.json --json report.json")]
+    Merge(MergeArgs),
     /// Draw the architecture: regions and zones as boxes, what stands in
     /// each, and what the service needs to be up (PNG or SVG).
     #[command(after_help = "Examples:
@@ -181,6 +191,29 @@ pub struct DiagramArgs {
     pub quiet: bool,
 }
 
+/// Options of `nines merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// Partial files written by `nines run FILE --shard I/N --save FILE`.
+    #[arg(required = true)]
+    pub partials: Vec<PathBuf>,
+    /// Worker threads for the durability pass, if any (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar, no notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also write the report as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write one row per variant as CSV to this file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Also draw the charts (PNG and SVG) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
+}
+
 /// Options of `nines import`.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -232,9 +265,10 @@ pub struct ExecutionArgs {
     /// No progress bar, no notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Relative error (95% half-width / estimate) that rare-event estimates
-    /// run until, e.g. 5% (default 10% for dataset durability, 1% for
-    /// --rare).
+    /// Relative error (95% half-width / estimate) to reach, e.g. 1%: `run`
+    /// stops its trials (in whole chunks) once mean downtime (or the
+    /// --target figure) reaches it in every variant; rare-event estimates
+    /// run until it (default 10% for dataset durability, 1% for --rare).
     #[arg(long, value_name = "PERCENT", value_parser = parse_relative_error)]
     pub target_re: Option<f64>,
     /// Also estimate downtime by importance sampling, for designs whose
@@ -242,6 +276,53 @@ pub struct ExecutionArgs {
     /// missed, outages/yr, with the speed-up over plain trials measured).
     #[arg(long)]
     pub rare: bool,
+}
+
+/// `run`'s precision and scale: stopping rules, variance reduction, shards.
+#[derive(Debug, clap::Args)]
+pub struct PrecisionArgs {
+    /// The figure --target-re applies to.
+    #[arg(long, value_enum, default_value = "downtime")]
+    pub target: TargetMetric,
+    /// Stop after about this much wall time (e.g. 60s, 10m), in whole
+    /// chunks; the report says how many trials were reached.
+    #[arg(long, value_name = "DURATION", value_parser = parse_time_budget)]
+    pub time_budget: Option<std::time::Duration>,
+    /// Use the exact twin's downtime (exponential laws of the same means)
+    /// as a control variate for mean downtime and the SLO probability.
+    #[arg(long)]
+    pub control_variates: bool,
+    /// Run trials in antithetic pairs (the second on 1 − U for every U).
+    #[arg(long)]
+    pub antithetic: bool,
+    /// Run only shard I of N (from 0): I/N, or N alone to read I from
+    /// JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Write the run's mergeable statistics to this file (for `nines merge`).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+}
+
+/// `--target`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetMetric {
+    /// Mean downtime per year.
+    Downtime,
+    /// Probability that an SLO window meets the SLO.
+    Slo,
+    /// Outages per year.
+    Outages,
+}
+
+/// "60s", "10m", "1h": a positive duration of wall time.
+fn parse_time_budget(text: &str) -> Result<std::time::Duration, String> {
+    let hours = crate::units::parse_duration(text).map_err(|e| format!("{e} (e.g. 60s or 10m)"))?;
+    if hours > 0.0 && hours.is_finite() && hours < 1e6 {
+        Ok(std::time::Duration::from_secs_f64(hours * 3600.0))
+    } else {
+        Err(format!("must be a positive duration like 60s or 10m (got {text:?})"))
+    }
 }
 
 /// "5%" or "0.05", strictly between 0 and 1.
@@ -270,6 +351,7 @@ impl ExecutionArgs {
             quiet: self.quiet,
             target_re: self.target_re,
             rare: self.rare,
+            ..RunOptions::default()
         }
     }
 }
@@ -285,6 +367,9 @@ pub struct RunArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub execution: ExecutionArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub precision: PrecisionArgs,
     /// Also write the report as JSON to this file.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -330,8 +415,19 @@ pub fn terminal_width() -> Option<usize> {
 
 impl RunArgs {
     /// The library's options for this command line.
-    pub fn options(&self) -> RunOptions {
-        self.execution.options(&self.file, &self.sampling)
+    pub fn options(&self) -> Result<RunOptions, Error> {
+        let p = &self.precision;
+        Ok(RunOptions {
+            target: match p.target {
+                TargetMetric::Downtime => precision::Metric::Downtime,
+                TargetMetric::Slo => precision::Metric::Slo,
+                TargetMetric::Outages => precision::Metric::Outages,
+            },
+            time_budget: p.time_budget,
+            levers: Levers { control_variates: p.control_variates, antithetic: p.antithetic },
+            shard: p.shard.as_deref().map(crate::shard::parse_shard).transpose()?,
+            ..self.execution.options(&self.file, &self.sampling)
+        })
     }
 }
 
@@ -416,6 +512,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Import(args) => import_command(&args),
         Command::Timeline(args) => timeline_command(&args),
         Command::Sweep(args) => sweep_command(&args),
+        Command::Merge(args) => merge_command(&args),
         Command::Diagram(args) => diagram_command(&args),
         Command::Report(args) => report_command(&args),
         Command::Validate(args) => validate_command(&args),
@@ -463,8 +560,77 @@ fn diagram_command(args: &DiagramArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// `nines merge`: the merged report, then every file asked for.
+fn merge_command(args: &MergeArgs) -> Result<(), Error> {
+    let (s, report) = crate::shard::merge(&args.partials, args.threads, args.quiet)?;
+    stdout::print(&table::render_with(&report, table::Layout::Auto, terminal_width()))?;
+    write_outputs(&s, &report, args.json.as_deref(), args.csv.as_deref(), args.plots.as_deref(), args.quiet)?;
+    report.refusals()
+}
+
+/// The report's files: JSON, CSV, charts.
+fn write_outputs(
+    s: &scenario::Scenario,
+    report: &crate::report::Report,
+    json: Option<&Path>,
+    csv_path: Option<&Path>,
+    plots: Option<&Path>,
+    quiet: bool,
+) -> Result<(), Error> {
+    if let Some(path) = json {
+        write_atomic(path, report.to_json().as_bytes())?;
+    }
+    if let Some(path) = csv_path {
+        write_atomic(path, &csv::summary(report)?)?;
+    }
+    if let Some(dir) = plots {
+        let (trial, timelines) = run_timelines(s);
+        if !quiet && timelines.iter().all(|t| t.outages == 0) {
+            stdout::note(format_args!(
+                "note: no trial of any variant had a service outage; timelines show trial {trial}"
+            ));
+        }
+        let files = plot::plot_run(report, &timelines, dir)?;
+        if !quiet {
+            stdout::note(format_args!(
+                "wrote {} charts to {} as PNG and SVG (timelines show trial {trial})",
+                files.len() / 2,
+                dir.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `nines run`: the table on stdout, then every file asked for.
 fn run_command(args: &RunArgs) -> Result<(), Error> {
+    let opts = args.options()?;
+    if opts.shard.is_some() {
+        let Some(save) = &args.precision.save else {
+            return Err(Error::Usage(
+                "--shard needs --save FILE: a shard's statistics are merged later by nines merge".into(),
+            ));
+        };
+        for (flag, given) in [
+            ("--json", args.json.is_some()),
+            ("--csv", args.csv.is_some()),
+            ("--plots", args.plots.is_some()),
+            ("--trials-csv", args.trials_csv.is_some()),
+        ] {
+            if given {
+                return Err(Error::Usage(format!(
+                    "{flag} cannot be combined with --shard: a shard holds part of the trials; nines merge writes the report"
+                )));
+            }
+        }
+        let summary = crate::shard::run_shard(&opts, save)?;
+        return stdout::print(&format!("{summary}\n"));
+    }
+    if args.trials_csv.is_some() && opts.levers.any() {
+        return Err(Error::Usage(
+            "--trials-csv cannot be combined with --control-variates or --antithetic: their trials draw by inversion, not as nines timeline replays them".into(),
+        ));
+    }
     // Per-trial rows stream to spill files as the run goes: the scenario
     // is loaded once first to know its variants.
     let mut rows = match &args.trials_csv {
@@ -477,9 +643,10 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     };
     let mut add = |v: usize, t: &[crate::engine::TrialSummary]| rows.as_mut().map_or(Ok(()), |r| r.add(v, t));
     let sink: Option<runner::TrialSink<'_>> = args.trials_csv.is_some().then_some(&mut add as runner::TrialSink<'_>);
-    let (s, mut report) = runner::simulate(&args.options(), sink)?;
+    let start = std::time::Instant::now();
+    let (s, mut report, outcome) = runner::simulate_keeping(&opts, sink)?;
     if let Some(sets) = args.uncertainty {
-        report.uncertainty = Some(crate::uncertainty::analyse(&args.options(), sets)?);
+        report.uncertainty = Some(crate::uncertainty::analyse(&opts, sets)?);
     }
     let layout = match args.layout {
         LayoutArg::Auto => table::Layout::Auto,
@@ -489,40 +656,52 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     };
     stdout::print(&table::render_with(&report, layout, terminal_width()))?;
     if let Some(u) = &report.uncertainty {
-        stdout::print(&crate::uncertainty::render(u))?;
+        stdout::print(&crate::report::uncertainty::render(u))?;
     }
     if !args.execution.quiet {
         notes(&s);
+        if opts.levers.control_variates {
+            untwinned(&s, &report);
+        }
     }
-    if let Some(path) = &args.json {
-        write_atomic(path, report.to_json().as_bytes())?;
-    }
-    if let Some(path) = &args.csv {
-        write_atomic(path, &csv::summary(&report)?)?;
-    }
+    write_outputs(&s, &report, args.json.as_deref(), args.csv.as_deref(), args.plots.as_deref(), args.execution.quiet)?;
     if let (Some(path), Some(rows)) = (&args.trials_csv, rows) {
         rows.write(path)?;
     }
     if let Some(path) = &args.html {
         write_html(&s, &report, path, args.execution.quiet)?;
     }
-    if let Some(dir) = &args.plots {
-        let (trial, timelines) = run_timelines(&s);
-        if !args.execution.quiet && timelines.iter().all(|t| t.outages == 0) {
-            stdout::note(format_args!(
-                "note: no trial of any variant had a service outage; timelines show trial {trial}"
-            ));
+    if let Some(save) = &args.precision.save {
+        let chunks = outcome.chunks.end;
+        let whole = crate::runner::Shard { index: 0, count: 1 };
+        let trials = s.variants[0].trials;
+        let opts = crate::runner::RunOptions { trials: Some(trials), ..opts };
+        let partial = crate::shard::partial(&opts, &s, whole, chunks, trials, start.elapsed().as_secs_f64(), outcome)?;
+        crate::shard::save_partial(&partial, save)?;
+    }
+    report.refusals()
+}
+
+/// With `--control-variates`, each variant that has no exact twin and why
+/// (its figures are plain), on stderr.
+fn untwinned(s: &scenario::Scenario, report: &crate::report::Report) {
+    for (m, v) in s.variants.iter().zip(&report.variants) {
+        let twinned = v
+            .variance_reduction
+            .as_ref()
+            .and_then(|r| r.twin.as_ref())
+            .is_some_and(|t| t.exact_downtime_hours.is_some());
+        if twinned {
+            continue;
         }
-        let files = plot::plot_run(&report, &timelines, dir)?;
-        if !args.execution.quiet {
+        if let Err(why) = crate::exact::twin::twin(m) {
             stdout::note(format_args!(
-                "wrote {} charts to {} as PNG and SVG (timelines show trial {trial})",
-                files.len() / 2,
-                dir.display()
+                "note: --control-variates: variant {} has no exact twin ({}); its figures are plain",
+                m.variant,
+                why.join("; ")
             ));
         }
     }
-    report.refusals()
 }
 
 /// The scenario's notes (settings a variant ignores), each once, on stderr.

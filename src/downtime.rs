@@ -30,7 +30,7 @@ use crate::engine::Scratch;
 use crate::engine::rare::{Weighted, WeightedTrial};
 use crate::model::Model;
 use crate::rng::stream;
-use crate::runner;
+use crate::stats::VariantStats;
 use crate::stats::Z95;
 use cpu_time::ThreadTime;
 use rayon::prelude::*;
@@ -293,7 +293,11 @@ pub fn estimate(model: &Model, budget: &Budget) -> RareDowntime {
     let probe = 20_000u64;
     let start = ThreadTime::now();
     let mut scratch = Scratch::new(model);
-    let _ = runner::run_chunk(model, 0..probe, &mut scratch, None);
+    let mut acc = VariantStats::new(model);
+    for k in 0..probe {
+        let t = crate::engine::run_trial(model, k, &mut scratch, &mut acc);
+        acc.record_trial(model, &t, &scratch.bucket_trial());
+    }
     let plain_per_trial = start.elapsed().as_secs_f64() / probe as f64;
 
     let base = WeightedTrial::base_distance(model);

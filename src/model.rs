@@ -720,6 +720,18 @@ pub struct Cause {
     pub name: String,
 }
 
+/// How each trial starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Start {
+    /// Everything new and up at t = 0 (the default).
+    #[default]
+    New,
+    /// Every unit, zone and region in its stationary state: up or down with
+    /// its long-run probability, with a residual time drawn from the
+    /// stationary (equilibrium) law of its renewal process.
+    SteadyState,
+}
+
 /// A validated, compiled variant of a scenario.
 #[derive(Clone, Debug)]
 pub struct Model {
@@ -804,6 +816,8 @@ pub struct Model {
     pub ops: Operations,
     /// Inputs given as ranges, with the value each took here.
     pub uncertain: Vec<UncertainInput>,
+    /// How each trial starts.
+    pub start: Start,
     /// Settings of the scenario this variant ignores, with why (`buckets.a.zone:
     /// S3 Standard keeps data in at least 3 zones…`), for `check` and `run`.
     pub notes: Vec<String>,
@@ -860,5 +874,22 @@ impl Model {
     /// Horizon in years (the unit of "per year" figures).
     pub fn horizon_years(&self) -> f64 {
         self.horizon / crate::units::HOURS_PER_YEAR
+    }
+}
+
+impl Model {
+    /// A unit as `web#2 @use1-az1` (no `#` when the component has one
+    /// replica): how reports and timelines name it.
+    pub fn unit_name(&self, u: u32) -> String {
+        let unit = &self.units[u as usize];
+        let c = &self.components[unit.component as usize];
+        let place = if unit.zone != NONE {
+            format!(" @{}", self.zones[unit.zone as usize].name)
+        } else if unit.region != NONE {
+            format!(" @{}", self.regions[unit.region as usize].name)
+        } else {
+            String::new()
+        };
+        if c.count == 1 { format!("{}{place}", c.name) } else { format!("{}#{}{place}", c.name, u - c.first_unit) }
     }
 }

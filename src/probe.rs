@@ -5,9 +5,9 @@
 //! budget, every error located at file:line, and sane figures.
 //!
 //! The engine has no event cap of its own (its loop is the hot path), so
-//! the budget is kept by the observer: it counts what the trial reports and
-//! unwinds out of the trial with a private payload once the budget is
-//! spent. [`quiet_budget_panics`] keeps that unwinding silent, and lets
+//! the budget is kept here: the trial is stepped and its events counted,
+//! and the observer also counts what the trial reports and unwinds out of
+//! the trial with a private payload once the budget is spent. [`quiet_budget_panics`] keeps that unwinding silent, and lets
 //! every other panic through to the previous hook (a fuzzer's abort).
 
 use crate::engine::{self, Happening, Observer, Scratch};
@@ -150,9 +150,22 @@ fn try_variant(model: &Model, limits: Limits) -> Result<Option<Trial>, Broken> {
     let m = limited(model, limits);
     let mut scratch = Scratch::new(&m);
     let mut budget = Budget { left: limits.max_events, by_cause: vec![0.0; m.causes.len()] };
-    let run = catch_unwind(AssertUnwindSafe(|| engine::run_trial(&m, 0, &mut scratch, &mut budget)));
+    // Events are counted as they are stepped too: some (a corruption
+    // striking a store already corrupted) report nothing to the observer.
+    let run = catch_unwind(AssertUnwindSafe(|| {
+        let mut st = engine::begin_trial(&m, 0, &mut scratch);
+        let mut steps = 0u64;
+        while engine::step(&m, &mut scratch, &mut st, &mut budget).is_some() {
+            steps += 1;
+            if steps > limits.max_events {
+                return None;
+            }
+        }
+        Some(engine::end_trial(&m, &mut scratch, st, &mut budget))
+    }));
     let summary = match run {
-        Ok(summary) => summary,
+        Ok(Some(summary)) => summary,
+        Ok(None) => return Ok(None),
         Err(payload) if payload.is::<BudgetSpent>() => return Ok(None),
         Err(payload) => std::panic::resume_unwind(payload),
     };

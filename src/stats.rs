@@ -4,16 +4,23 @@
 //! The engine reports each trial ([`TrialSummary`], the outages and
 //! incidents it tells an [`Observer`], the buckets' [`BucketTrial`]);
 //! [`VariantStats`] adds them up. Accumulators are filled chunk by chunk and
-//! merged in chunk order, so the
-//! floating-point sums (and hence every printed digit) are the same whatever
-//! the number of threads. Quantiles come from a DDSketch with a stated
-//! relative error; means and their confidence intervals are exact.
+//! merged in chunk order, so sums
+//! within a chunk run in trial order and merge exactly across chunks
+//! ([`crate::superacc`]): every printed digit is the same whatever the
+//! number of threads, and whatever split of the run into shards of whole
+//! chunks. Quantiles come from a DDSketch with a stated relative error (its
+//! bins are integer counts, which merge exactly); means and their
+//! confidence intervals are exact. Every accumulator serialises, so a
+//! shard's statistics can be saved and merged later.
+
+pub mod control;
 
 pub mod ops;
 
 use crate::engine::{BucketTrial, Incident, Observer, OpsTrial, TrialSummary};
 use crate::model::Model;
-use serde::Serialize;
+use crate::superacc::{Sum, dd};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sketches_ddsketch::{Config, DDSketch};
 
 /// Relative accuracy of every reported quantile (0.5%).
@@ -22,12 +29,18 @@ pub const QUANTILE_RELATIVE_ERROR: f64 = 0.005;
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
-/// Count, mean and sum of squared deviations (Welford), mergeable (Chan).
-#[derive(Clone, Debug, Default)]
+/// Count, sum and sum of squares, minimum and maximum of a per-trial
+/// quantity. Within a chunk of trials the sums are plain running sums (the
+/// order is fixed); across chunks they merge exactly ([`Sum`]), so a run
+/// split into shards, merged in any order, gives the same bits as one run.
+/// The variance comes from the exact sums in double-double arithmetic, so
+/// the cancellation in Σx² − (Σx)²/n costs nothing that shows.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Moments {
     n: u64,
-    mean: f64,
-    m2: f64,
+    sum: Sum,
+    sum_sq: Sum,
+    min: f64,
     max: f64,
 }
 
@@ -36,30 +49,31 @@ impl Moments {
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
-        if self.n == 1 || x > self.max {
-            self.max = x;
+        self.sum.add(x);
+        self.sum_sq.add(x * x);
+        if self.n == 1 {
+            (self.min, self.max) = (x, x);
+        } else {
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
         }
     }
 
-    /// Adds another accumulator's observations (order matters for the last
-    /// bits, so callers merge in a fixed order).
+    /// Adds another accumulator's observations (exactly: the result does
+    /// not depend on the order or grouping of merges).
     pub fn merge(&mut self, o: &Moments) {
         if o.n == 0 {
             return;
         }
         if self.n == 0 {
-            *self = o.clone();
-            return;
+            (self.min, self.max) = (o.min, o.max);
+        } else {
+            self.min = self.min.min(o.min);
+            self.max = self.max.max(o.max);
         }
-        let n = self.n + o.n;
-        let d = o.mean - self.mean;
-        self.mean += d * o.n as f64 / n as f64;
-        self.m2 += o.m2 + d * d * (self.n as f64 * o.n as f64 / n as f64);
-        self.max = self.max.max(o.max);
-        self.n = n;
+        self.n += o.n;
+        self.sum.merge(&o.sum);
+        self.sum_sq.merge(&o.sum_sq);
     }
 
     /// Number of observations.
@@ -67,9 +81,14 @@ impl Moments {
         self.n
     }
 
+    /// Sum of the observations.
+    pub fn sum(&self) -> f64 {
+        self.sum.value()
+    }
+
     /// Sample mean (0 when empty).
     pub fn mean(&self) -> f64 {
-        self.mean
+        if self.n == 0 { 0.0 } else { self.sum.value() / self.n as f64 }
     }
 
     /// Largest observation (0 when empty).
@@ -77,9 +96,30 @@ impl Moments {
         self.max
     }
 
+    /// Smallest observation (0 when empty).
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+
+    /// Σ(x − mean)², from the exact sums (0 when all observations are equal).
+    pub fn sum_sq_dev(&self) -> f64 {
+        if self.n < 2 || self.min == self.max {
+            return 0.0;
+        }
+        let s1 = self.sum.value_pair();
+        let s2 = self.sum_sq.value_pair();
+        let square_over_n = dd::div(dd::mul(s1, s1), self.n as f64);
+        dd::add(s2, dd::neg(square_over_n)).0.max(0.0)
+    }
+
+    /// Sample variance.
+    pub fn variance(&self) -> f64 {
+        if self.n < 2 { 0.0 } else { self.sum_sq_dev() / (self.n - 1) as f64 }
+    }
+
     /// Sample standard deviation.
     pub fn std_dev(&self) -> f64 {
-        if self.n < 2 { 0.0 } else { (self.m2 / (self.n - 1) as f64).sqrt() }
+        self.variance().sqrt()
     }
 
     /// Standard error of the mean.
@@ -91,7 +131,8 @@ impl Moments {
     /// mean's sampling distribution normal even for skewed downtime).
     pub fn ci95(&self) -> [f64; 2] {
         let h = Z95 * self.std_error();
-        [self.mean - h, self.mean + h]
+        let m = self.mean();
+        [m - h, m + h]
     }
 }
 
@@ -109,6 +150,23 @@ impl std::fmt::Debug for Quantiles {
 impl Default for Quantiles {
     fn default() -> Self {
         Quantiles(DDSketch::new(Config::new(QUANTILE_RELATIVE_ERROR, 4096, 1e-12)))
+    }
+}
+
+impl Serialize for Quantiles {
+    /// The sketch (its bins are integer counts), or null when empty.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.0.count() > 0).then_some(&self.0).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantiles {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut q = Quantiles::default();
+        if let Some(sketch) = Option::<DDSketch>::deserialize(d)? {
+            q.0.merge(&sketch).map_err(|_| serde::de::Error::custom("a quantile sketch of another configuration"))?;
+        }
+        Ok(q)
     }
 }
 
@@ -191,7 +249,7 @@ impl Proportion {
 /// interval is Wilson's at the effective number of observations
 /// R(1 − R) / Var(R), which is the plain count when every trial has at
 /// most one event.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusteredShare {
     hits: u64,
     events: u64,
@@ -237,6 +295,21 @@ impl ClusteredShare {
         self.events
     }
 
+    /// Hits counted.
+    pub fn hits(&self) -> u64 {
+        self.hits
+    }
+
+    /// Standard error of the share: binomial with at most one event per
+    /// trial, else the cluster-robust one.
+    pub fn std_error(&self) -> f64 {
+        if self.events == 0 {
+            return 0.0;
+        }
+        let r = self.hits as f64 / self.events as f64;
+        if self.largest <= 1 { (r * (1.0 - r) / self.events as f64).sqrt() } else { self.variance().sqrt() }
+    }
+
     /// Cluster-robust variance of the ratio estimate (0 when it is 0 or 1).
     pub fn variance(&self) -> f64 {
         if self.events == 0 || self.hits == 0 || self.hits == self.events {
@@ -263,7 +336,7 @@ impl ClusteredShare {
 /// so the difference of their downtimes in one trial is free of most of
 /// the noise both carry, and its mean has a much tighter interval than the
 /// difference of the two means.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PairStats {
     /// First variant (index in the run).
     pub a: usize,
@@ -293,7 +366,7 @@ impl PairStats {
 }
 
 /// What the trials add up to for one bucket.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct BucketStats {
     /// Hours per year the bucket was unavailable, all causes.
     pub downtime: Moments,
@@ -369,7 +442,7 @@ struct IncidentCounts {
 }
 
 /// Data incidents: loss windows, recovery times, RPO and RTO.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DataStats {
     /// Incidents (losses and corruptions).
     pub incidents: u64,
@@ -392,6 +465,7 @@ pub struct DataStats {
     /// Incidents whose recovery was within the RTO.
     pub rto_met: ClusteredShare,
     /// This trial's counts so far (folded in by [`DataStats::trial`]).
+    #[serde(skip)]
     current: IncidentCounts,
     /// Trials in which every incident met both RPO and RTO.
     pub years_all_met: u64,
@@ -463,7 +537,7 @@ impl DataStats {
 }
 
 /// Everything the trials of one variant add up to.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct VariantStats {
     /// Trials recorded.
     pub trials: u64,
@@ -487,8 +561,8 @@ pub struct VariantStats {
     pub no_outage: u64,
     /// SLO windows that met the SLO, with the trial as the unit.
     pub slo_met: ClusteredShare,
-    /// Downtime hours per cause (summed over trials).
-    pub cause_hours: Vec<f64>,
+    /// Downtime hours per cause (summed over trials, exactly across chunks).
+    pub cause_hours: Vec<Sum>,
     /// Outages per cause (summed over trials).
     pub cause_outages: Vec<u64>,
     /// Per bucket, in model order.
@@ -498,6 +572,7 @@ pub struct VariantStats {
     /// Service outages that ended within the RTO, with the trial as the unit.
     pub outages_within_rto: ClusteredShare,
     /// This trial's outages so far, and of them those within the RTO.
+    #[serde(skip)]
     current_outages: (u64, u64),
     /// Crews, maintenance, hidden failures and shocks, when the model has any.
     pub ops: Option<Box<ops::OpsStats>>,
@@ -521,7 +596,7 @@ impl VariantStats {
     pub fn new(model: &Model) -> Self {
         let causes = model.causes.len();
         VariantStats {
-            cause_hours: vec![0.0; causes],
+            cause_hours: vec![Sum::default(); causes],
             cause_outages: vec![0; causes],
             buckets: model.buckets.iter().map(|b| BucketStats::new(b.class.sla_credit_tiers.tiers.len())).collect(),
             ops: model.ops.any().then(|| Box::new(ops::OpsStats::new(model))),
@@ -587,7 +662,7 @@ impl VariantStats {
         self.no_outage += o.no_outage;
         self.slo_met.merge(&o.slo_met);
         for (a, b) in self.cause_hours.iter_mut().zip(&o.cause_hours) {
-            *a += b;
+            a.merge(b);
         }
         for (a, b) in self.cause_outages.iter_mut().zip(&o.cause_outages) {
             *a += b;
@@ -610,7 +685,7 @@ impl Observer for VariantStats {
     fn outage(&mut self, _start: f64, length: f64, cause: u32) {
         self.outage_len.add(length);
         self.outage_len_q.add(length);
-        self.cause_hours[cause as usize] += length;
+        self.cause_hours[cause as usize].add(length);
         self.cause_outages[cause as usize] += 1;
         if self.planned_cause.get(cause as usize).copied().unwrap_or(false) {
             self.current_planned += length;

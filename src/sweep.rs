@@ -289,7 +289,7 @@ pub fn simulate(args: &RunOptions, set: &[String]) -> Result<SweepReport, Error>
     for ((s, (label, _)), x) in scenarios.iter().zip(&swept.values).zip(xs) {
         let start = Instant::now();
         progress.next_part();
-        let (reports, comparisons) = runner::run_variants(s, &pool, &progress, None, &Default::default())?;
+        let (reports, comparisons) = runner::run_variants(s, &pool, &progress, None, &args.effort())?;
         let trials: u64 = s.variants.iter().map(|m| m.trials).sum();
         let timing = runner::timing(start, threads, trials, &reports);
         runs.push(SweepRun { value: label.clone(), x, report: Report::new(s, &file, reports, comparisons, timing) });

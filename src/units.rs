@@ -200,6 +200,23 @@ pub fn format_duration(hours: f64) -> String {
     format!("{text}{unit}")
 }
 
+/// Formats `x` with `sig` significant digits, without exponent for the
+/// ranges a workshop meets.
+pub fn sig(x: f64, sig: usize) -> String {
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    let mag = x.abs().log10().floor() as i32;
+    if !(-5..=8).contains(&mag) {
+        return format!("{:.*e}", sig.saturating_sub(1), x);
+    }
+    let decimals = (sig as i32 - 1 - mag).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,6 +104,8 @@ fixtures! {
     seed_negative => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615 (got -1)",
     seed_not_digits => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615, written as an integer or as a string of digits (got \"0x2a\")",
     seed_not_whole => "4:8: simulation.seed: must be a whole number from 0 to 18446744073709551615, written as an integer or, above 9223372036854775807, as a string of digits",
+    start_unknown => "4:11: simulation.initial: must be \"new\" or \"steady-state\" (got \"warm\")",
+    start_steady_with_store => "4:11: simulation.initial: \"steady-state\" is not supported with data stores yet (their stationary state is not drawn): use \"new\"",
     unknown_root_service => "4:11: simulation.service: unknown service \"main\": known: app",
 
     // Durations, rates, percentages.

@@ -78,8 +78,7 @@ fn options(text: &str) -> (tempfile::TempDir, RunOptions) {
         threads: Some(1),
         variants: vec!["base".into()],
         quiet: true,
-        target_re: None,
-        rare: false,
+        ..RunOptions::default()
     };
     (dir, opts)
 }

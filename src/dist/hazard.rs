@@ -39,6 +39,7 @@ impl Dist {
                 let above = values.iter().filter(|&&v| v > x).count();
                 if above == 0 { f64::INFINITY } else { -(above as f64 / values.len() as f64).ln() }
             }
+            Dist::Coupled(law, _) => law.cumulative_hazard(x),
         }
     }
 
@@ -78,7 +79,51 @@ impl Dist {
                 let allowed_above = ((sorted.len() as f64) * (-h).exp()).floor() as usize;
                 sorted[sorted.len() - 1 - allowed_above.min(sorted.len() - 1)]
             }
+            Dist::Coupled(law, _) => law.inverse_cumulative_hazard(h),
         }
+    }
+
+    /// The time left at a random instant of a renewal process whose
+    /// durations follow this law: the equilibrium law, with density
+    /// P(X > x)/E[X], drawn as V·L with V uniform on (0, 1) and L
+    /// length-biased (density x·f(x)/E[X]): Weibull(k, λ): λ·G^(1/k), G a
+    /// Gamma(1 + 1/k) draw; lognormal(μ, σ): lognormal(μ + σ², σ); gamma(a,
+    /// θ): gamma(a + 1, θ); uniform(a, b): √(a² + U·(b² − a²)); an
+    /// empirical table: a value drawn with weight equal to itself;
+    /// exponential: itself (memoryless).
+    pub fn sample_equilibrium<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        use rand::RngExt;
+        use rand_distr::{Distribution, Gamma, LogNormal};
+        let length_biased = match self {
+            Dist::Exponential { .. } => return self.sample(rng),
+            Dist::Coupled(law, _) => return law.sample_equilibrium(rng),
+            Dist::Weibull { shape, scale, .. } => {
+                let g = Gamma::new(1.0 + 1.0 / shape, 1.0).map_or(1.0, |g| g.sample(rng));
+                scale * g.powf(1.0 / shape)
+            }
+            Dist::LogNormal { mu, sigma, .. } => {
+                LogNormal::new(mu + sigma * sigma, *sigma).map_or((*mu).exp(), |l| l.sample(rng))
+            }
+            Dist::Gamma { shape, scale, .. } => {
+                Gamma::new(shape + 1.0, *scale).map_or(shape * scale, |g| g.sample(rng))
+            }
+            Dist::Uniform { min, max, .. } => (min * min + rng.random::<f64>() * (max * max - min * min)).sqrt(),
+            Dist::Fixed(v) => *v,
+            Dist::Empirical(values) => {
+                let total: f64 = values.iter().sum();
+                let mut pick = rng.random::<f64>() * total;
+                let mut chosen = values[values.len() - 1];
+                for &v in values.iter() {
+                    if pick < v {
+                        chosen = v;
+                        break;
+                    }
+                    pick -= v;
+                }
+                chosen
+            }
+        };
+        rng.random::<f64>() * length_biased
     }
 
     /// Time until the first failure among `n` independent devices of this

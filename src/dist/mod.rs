@@ -38,6 +38,36 @@ pub enum Dist {
     Fixed(f64),
     /// Resamples the observed durations with equal weight.
     Empirical(Box<[f64]>),
+    /// The inner law drawn by inversion of one standard exponential draw
+    /// E: H⁻¹(E), H its cumulative hazard (an empirical table is kept
+    /// sorted). Two laws drawn this way from the same stream are
+    /// comonotone, as a control variate needs its twin to be; an
+    /// exponential law drawn with [`Dist::sample`] uses E the same way, so
+    /// it needs no wrapping. Used only by variance-reduction runs.
+    Coupled(Box<Dist>, Draw),
+}
+
+/// How a [`Dist::Coupled`] law gets its standard exponential draw E.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Draw {
+    /// The ziggurat draw every exponential law uses ([`rand_distr::Exp1`]).
+    Exp1,
+    /// E = −ln u, u = (k + ½)·2⁻⁵³ from 53 random bits k.
+    Uniform,
+    /// E = −ln(1 − u) for the same u: the antithetic mirror of `Uniform`.
+    Mirror,
+}
+
+impl Draw {
+    /// One standard exponential draw.
+    #[inline]
+    fn exp1<R: Rng + ?Sized>(self, rng: &mut R) -> f64 {
+        if self == Draw::Exp1 {
+            return rand_distr::Exp1.sample(rng);
+        }
+        let u = ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
+        if self == Draw::Uniform { -u.ln() } else { -(-u).ln_1p() }
+    }
 }
 
 impl Dist {
@@ -112,6 +142,33 @@ impl Dist {
                 let i = Uniform::new(0, values.len()).expect("empirical tables are never empty").sample(rng);
                 values[i]
             }
+            Dist::Coupled(law, draw) => {
+                let e = draw.exp1(rng);
+                match &**law {
+                    // Sorted: the smallest x with P(T > x) ≤ e^(−E).
+                    Dist::Empirical(sorted) => {
+                        let above = ((sorted.len() as f64) * (-e).exp()).floor() as usize;
+                        sorted[sorted.len() - 1 - above.min(sorted.len() - 1)]
+                    }
+                    law => law.inverse_cumulative_hazard(e),
+                }
+            }
+        }
+    }
+
+    /// This law drawn by inversion ([`Dist::Coupled`]) from `draw`; with
+    /// [`Draw::Exp1`] an exponential law is returned as it is (it draws
+    /// that way already).
+    pub fn coupled(&self, draw: Draw) -> Dist {
+        match self {
+            Dist::Exponential { .. } if draw == Draw::Exp1 => self.clone(),
+            Dist::Coupled(law, _) => law.coupled(draw),
+            Dist::Empirical(values) => {
+                let mut sorted = values.to_vec();
+                sorted.sort_by(f64::total_cmp);
+                Dist::Coupled(Box::new(Dist::Empirical(sorted.into_boxed_slice())), draw)
+            }
+            other => Dist::Coupled(Box::new(other.clone()), draw),
         }
     }
 
@@ -125,6 +182,7 @@ impl Dist {
             Dist::Uniform { min, max, .. } => (min + max) / 2.0,
             Dist::Fixed(v) => *v,
             Dist::Empirical(values) => values.iter().sum::<f64>() / values.len() as f64,
+            Dist::Coupled(law, _) => law.mean(),
         }
     }
 }
@@ -143,6 +201,7 @@ impl fmt::Display for Dist {
             // A fixed value is its own mean.
             Dist::Fixed(v) => return write!(f, "fixed {}", d(*v)),
             Dist::Empirical(values) => write!(f, "empirical({} observations)", values.len()),
+            Dist::Coupled(law, _) => return write!(f, "{law} (drawn by inversion)"),
         }?;
         write!(f, ", mean {}", d(self.mean()))
     }

@@ -29,13 +29,14 @@ mod operations;
 pub mod rare;
 mod shocks;
 mod standby;
+mod start;
 mod stores;
 
 pub use buckets::BucketTrial;
 pub use operations::{CrewTrial, LatentTrial, MaintenanceTrial, OpsTrial, ShockTrial};
 pub use stores::{Incident, backup_outcome};
 
-use crate::model::{Model, NONE, OutageProcess, Role};
+use crate::model::{Model, NONE, OutageProcess, Role, Start};
 use crate::queue::EventQueue;
 use crate::rng::{SimRng, TrialSeed, stream};
 use buckets::BucketScratch;
@@ -393,11 +394,18 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
         s.gate_up_count[g] = gate.children.len() as u32;
         s.gate_up[g] = true;
     }
+    // With a steady-state start, what starts down and the cause it gives.
+    let warm = model.start == Start::SteadyState;
+    let mut initial_cause = None;
     for (u, unit) in model.units.iter().enumerate() {
         if matches!(unit.role, Role::Plain | Role::Member(_)) {
             let rng = &mut s.unit_rng[u];
             *rng = seed.stream(unit.stream);
             if model.ops.unit_special[u] {
+                continue;
+            }
+            if warm {
+                initial_cause = start::unit(model, s, u as u32).or(initial_cause);
                 continue;
             }
             let t = model.dists[model.unit_life[u][0] as usize].sample(rng);
@@ -411,6 +419,16 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
     }
     for (z, zone) in model.zones.iter().enumerate() {
         if let Some(o) = &zone.outage {
+            if warm {
+                if o.destroy_p > 0.0 {
+                    s.zone_destroy_rng[z] = seed.stream(o.destroy_stream);
+                }
+                s.zone_rng[z] = seed.stream(zone.stream);
+                if start::outage(model, s, z as u32, NONE) {
+                    initial_cause = Some(model.zone_cause(z as u32));
+                }
+                continue;
+            }
             let first = first_outage(model, o, seed, zone.stream, &mut s.zone_rng[z], Some(&mut s.zone_destroy_rng[z]));
             if model.within(first) {
                 let k = s.queue.schedule(first, Event::ZoneDown(z as u32));
@@ -422,6 +440,16 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
     }
     for (r, region) in model.regions.iter().enumerate() {
         if let Some(o) = &region.outage {
+            if warm {
+                if o.destroy_p > 0.0 {
+                    s.region_destroy_rng[r] = seed.stream(o.destroy_stream);
+                }
+                s.region_rng[r] = seed.stream(region.stream);
+                if start::outage(model, s, NONE, r as u32) {
+                    initial_cause = Some(model.region_cause(r as u32));
+                }
+                continue;
+            }
             let destroy = Some(&mut s.region_destroy_rng[r]);
             let first = first_outage(model, o, seed, region.stream, &mut s.region_rng[r], destroy);
             if model.within(first) {
@@ -451,7 +479,7 @@ pub fn begin_trial(model: &Model, trial: u64, s: &mut Scratch) -> TrialState {
         }
     }
 
-    TrialState { up: s.gate_up[model.root as usize], ..TrialState::default() }
+    TrialState { up: s.gate_up[model.root as usize], down_cause: initial_cause.unwrap_or(0), ..TrialState::default() }
 }
 
 /// Processes the next event of the trial; returns it and its time, or

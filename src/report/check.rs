@@ -21,16 +21,7 @@ fn outage(m: &Model, o: &OutageProcess) -> String {
 
 /// A unit as `web#2 @use1-az1` (no `#` when the component has one replica).
 pub(crate) fn unit_name(m: &Model, u: u32) -> String {
-    let unit = &m.units[u as usize];
-    let c = &m.components[unit.component as usize];
-    let place = if unit.zone != NONE {
-        format!(" @{}", m.zones[unit.zone as usize].name)
-    } else if unit.region != NONE {
-        format!(" @{}", m.regions[unit.region as usize].name)
-    } else {
-        String::new()
-    };
-    if c.count == 1 { format!("{}{place}", c.name) } else { format!("{}#{}{place}", c.name, u - c.first_unit) }
+    m.unit_name(u)
 }
 
 /// Structure levels shown by indentation; deeper levels keep this indent
@@ -383,7 +374,46 @@ pub fn describe(m: &Model) -> String {
     super::operations::describe(m, &mut out);
     let _ = writeln!(out, "  service {:?} is up while:", m.service);
     tree(m, Node::Gate(m.root), &mut out);
+    precision(m, &mut out);
     out
+}
+
+/// Whether the variant has an exact answer (and it), else why not, and
+/// its exact twin for control variates.
+fn precision(m: &Model, out: &mut String) {
+    use crate::report::table::sig;
+    let start = if m.start == crate::model::Start::SteadyState { "steady-state" } else { "new (everything up)" };
+    let _ = writeln!(out, "  trials start: {start}");
+    match crate::exact::analyse(m) {
+        crate::exact::Route::Exact(e) => {
+            let _ = writeln!(
+                out,
+                "  exact answer: downtime {} h/yr over the horizon, steady state {} h/yr (availability {})",
+                sig(e.downtime_hours, 6),
+                sig(e.steady_state_downtime_hours, 6),
+                crate::report::table::percent_avail(e.steady_state_availability)
+            );
+        }
+        crate::exact::Route::None { reasons } => {
+            let _ = writeln!(out, "  exact answer: none, because");
+            for r in reasons {
+                let _ = writeln!(out, "    - {r}");
+            }
+            match crate::exact::twin::twin(m) {
+                Ok(t) => {
+                    let _ = writeln!(
+                        out,
+                        "  exact twin (for --control-variates): {} h/yr, with {}",
+                        sig(t.exact_downtime_hours, 6),
+                        t.changes.join("; ")
+                    );
+                }
+                Err(why) => {
+                    let _ = writeln!(out, "  exact twin: none ({})", why.join("; "));
+                }
+            }
+        }
+    }
 }
 
 /// A dataset: its layout, devices, rebuilds and what threatens it.

@@ -6,10 +6,12 @@
 pub mod check;
 pub mod csv;
 pub mod operations;
+pub mod precision;
 pub mod sentences;
 pub mod sweep;
 pub mod table;
 pub mod timeline;
+pub mod uncertainty;
 
 use crate::model::Model;
 use crate::scenario::Scenario;
@@ -45,7 +47,7 @@ pub struct Report {
     /// With `--uncertainty N`: the spread of mean downtime across input
     /// sets, and the tornado.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uncertainty: Option<crate::uncertainty::UncertaintyReport>,
+    pub uncertainty: Option<uncertainty::UncertaintyReport>,
     /// Wall time and speed; the only part that differs between runs.
     pub timing: Timing,
 }
@@ -109,6 +111,14 @@ pub struct Timing {
     pub trials_per_second: f64,
     /// Events (all variants) per second.
     pub events_per_second: f64,
+    /// How the run stopped, when `--target-re` or `--time-budget` ruled it
+    /// (here because a time budget makes it differ between runs; the trials
+    /// it reached are the report's `trials`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<precision::Stopping>,
+    /// With `nines merge`: the shards merged, and their wall time added up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u64>,
 }
 
 /// Mean with interval and quantiles of a per-trial quantity.
@@ -318,6 +328,13 @@ pub struct VariantReport {
     /// Downtime by importance sampling (`--rare`; its own pass).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rare_downtime: Option<crate::downtime::RareDowntime>,
+    /// The exact answer where the model admits one (independent exponential
+    /// units and outages), else why not.
+    pub exact: crate::exact::Route,
+    /// With `--control-variates` or `--antithetic`: the plain and the
+    /// reduced-variance estimates (the latter also in `downtime_hours`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<precision::VarianceReport>,
 }
 
 /// Mean with interval, quantiles and maximum of a per-incident quantity.
@@ -582,17 +599,18 @@ impl VariantReport {
         let years_total = s.trials as f64 * model.horizon_years();
         let unavail = |h: f64| h / HOURS_PER_YEAR;
         let ci = d.ci95();
-        let total_hours: f64 = s.cause_hours.iter().sum();
+        let cause_hours: Vec<f64> = s.cause_hours.iter().map(crate::superacc::Sum::value).collect();
+        let total_hours: f64 = cause_hours.iter().sum();
         let mut causes: Vec<CauseShare> = model
             .causes
             .iter()
             .enumerate()
-            .filter(|(i, _)| s.cause_hours[*i] > 0.0)
+            .filter(|(i, _)| cause_hours[*i] > 0.0)
             .map(|(i, c)| CauseShare {
                 kind: c.kind.to_string(),
                 name: c.name.clone(),
-                downtime_hours_per_year: s.cause_hours[i] / years_total,
-                share: s.cause_hours[i] / total_hours,
+                downtime_hours_per_year: cause_hours[i] / years_total,
+                share: cause_hours[i] / total_hours,
                 outages_per_year: s.cause_outages[i] as f64 / years_total,
             })
             .collect();
@@ -670,6 +688,8 @@ impl VariantReport {
             durability: Vec::new(),
             operations: operations::report(model, s),
             rare_downtime: None,
+            exact: crate::exact::analyse(model),
+            variance_reduction: None,
         }
     }
 }

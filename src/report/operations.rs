@@ -199,7 +199,8 @@ pub fn report(model: &Model, s: &VariantStats) -> Option<OperationsReport> {
                 rolling: sched.rolling,
                 units_per_year: (&st.done).into(),
                 skipped_per_year: (&st.skipped).into(),
-                downtime_hours_per_year: s.cause_hours[model.maintenance_cause(m as u32) as usize] / years_total,
+                downtime_hours_per_year: s.cause_hours[model.maintenance_cause(m as u32) as usize].value()
+                    / years_total,
             })
             .collect(),
         hidden_failures: ops
@@ -308,7 +309,7 @@ pub fn describe(m: &Model, out: &mut String) {
             crate::model::ShockHits::Each(p) => format!("each with probability {}%", p * 100.0),
             crate::model::ShockHits::Exactly(n) => format!("exactly {n} of them"),
         };
-        let members: Vec<String> = k.members.iter().map(|&u| super::check::unit_name(m, u)).collect();
+        let members: Vec<String> = k.members.iter().map(|&u| m.unit_name(u)).collect();
         let beta = k.beta.map_or(String::new(), |b| format!(" (β = {}% of the members' failure rate)", b * 100.0));
         let _ = writeln!(
             out,

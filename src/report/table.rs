@@ -7,22 +7,7 @@ use crate::units::format_duration;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Formats `x` with `sig` significant digits, without exponent for the
-/// ranges a workshop meets.
-pub fn sig(x: f64, sig: usize) -> String {
-    if x == 0.0 {
-        return "0".to_owned();
-    }
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    let mag = x.abs().log10().floor() as i32;
-    if !(-5..=8).contains(&mag) {
-        return format!("{:.*e}", sig.saturating_sub(1), x);
-    }
-    let decimals = (sig as i32 - 1 - mag).max(0) as usize;
-    format!("{x:.decimals$}")
-}
+pub use crate::units::sig;
 
 /// An availability as a percentage with enough digits to show its nines
 /// (written as 1 − unavailability past eight decimals, never as 100% when
@@ -149,6 +134,26 @@ pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
             Some(n) => format!("{n:.2}"),
             None => format!("no downtime in {} trials", v.trials),
         }),
+        row("exact downtime h/yr (steady state)", vs, |v| match &v.exact {
+            crate::exact::Route::Exact(e) => {
+                format!("{} ({})", sig(e.downtime_hours, 4), sig(e.steady_state_downtime_hours, 4))
+            }
+            crate::exact::Route::None { reasons } => {
+                // The first reason's start, so the row does not widen the
+                // columns; `nines check` lists them all.
+                let first = reasons.first().map_or("", |r| r.trim_end_matches(" (not exponential)"));
+                let mut shown = String::new();
+                for word in first.split(' ') {
+                    if shown.chars().count() + word.chars().count() > 20 {
+                        break;
+                    }
+                    shown.push_str(if shown.is_empty() { "" } else { " " });
+                    shown.push_str(word);
+                }
+                let more = shown.len() < first.len() || reasons.len() > 1;
+                format!("none: {shown}{}", if more { "…" } else { "" })
+            }
+        }),
     ];
     if vs.iter().any(|v| v.operations.as_ref().is_some_and(|o| o.planned.is_some())) {
         rows.push(row("  excluding planned work (maintenance, tests)", vs, |v| {
@@ -160,10 +165,38 @@ pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
             })
         }));
     }
+    if vs.iter().any(|v| v.variance_reduction.is_some()) {
+        rows.push(row("  variance reduction (downtime)", vs, |v| {
+            v.variance_reduction.as_ref().map_or("–".into(), |r| {
+                let how = if r.method.starts_with("control") && r.method.contains("antithetic") {
+                    "control variate + antithetic"
+                } else if r.method.starts_with("control") {
+                    "control variate"
+                } else {
+                    r.method.as_str()
+                };
+                format!("×{} ({how})", sig(r.downtime_hours.variance_reduction, 3))
+            })
+        }));
+    }
     if vs.iter().any(|v| v.slo.is_some()) {
         let slo = vs.iter().find_map(|v| v.slo.as_ref()).expect("some variant has one");
         rows.push(row(format!("{} meeting SLO {}", slo.windows_name(), percent_avail(slo.target)), vs, |v| {
-            v.slo.as_ref().map_or("–".into(), |s| probability(&s.met_probability))
+            match (&v.slo, v.variance_reduction.as_ref().and_then(|r| r.slo_met_probability.as_ref())) {
+                // Never or always met: the plain bound says more than a zero interval.
+                (Some(s), Some(f))
+                    if s.met_probability.upper_bound95.is_none() && s.met_probability.lower_bound95.is_none() =>
+                {
+                    let r = &f.reduced;
+                    let bound = |x: f64| {
+                        let text = percent(x.clamp(0.0, 1.0), 4);
+                        text.strip_suffix('%').map_or(text.clone(), str::to_owned)
+                    };
+                    format!("{} [{}, {}]", percent(r.mean, 4), bound(r.ci95[0]), bound(r.ci95[1]))
+                }
+                (Some(s), _) => probability(&s.met_probability),
+                (None, _) => "–".into(),
+            }
         }));
     }
     rows.extend([
@@ -241,6 +274,26 @@ pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
         si(t.events_per_second),
         si(t.trials_per_second)
     );
+    if let Some(st) = &t.stopping {
+        let reached = match st.target_reached {
+            Some(true) => "reached",
+            Some(false) => "not reached",
+            None => "",
+        };
+        let _ = writeln!(
+            out,
+            "stopped at {} trials ({}{}{}): relative error {}% (rerun with --trials {} for the same report)",
+            st.trials,
+            st.rule,
+            if reached.is_empty() { "" } else { ", " },
+            reached,
+            sig(100.0 * st.relative_error, 3),
+            st.trials
+        );
+    }
+    if let Some(n) = t.shards {
+        let _ = writeln!(out, "merged from {n} shard{} (wall time added up)", if n == 1 { "" } else { "s" });
+    }
     out
 }
 

@@ -55,7 +55,7 @@ pub fn format_path(path: &[Seg]) -> String {
 }
 
 /// A loaded scenario: its compiled variants and what identifies the file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scenario {
     /// The file it came from.
     pub path: PathBuf,
@@ -216,7 +216,7 @@ fn base_or_variant(file: &SourceFile<'_>, base: &Table, in_variant: ScenarioErro
     }
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -390,6 +390,9 @@ pub struct RawSimulation {
     pub start: Option<String>,
     /// UTC offset of `start` and of calendars without their own (default UTC).
     pub time_zone: Option<String>,
+    /// How each trial starts: "new" (everything up, the default) or
+    /// "steady-state" (each part in its stationary state).
+    pub initial: Option<String>,
 }
 
 /// `[targets]`

@@ -11,54 +11,58 @@
 use super::Moments;
 use crate::engine::OpsTrial;
 use crate::model::Model;
+use crate::superacc::Sum;
+use serde::{Deserialize, Serialize};
 
 /// Σxᵢ / Σnᵢ over trials with its cluster-robust variance
 /// Σ(xᵢ − R·nᵢ)² / (Σnᵢ)² (sums of squares kept, so it merges exactly).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Ratio {
-    x: f64,
-    n: f64,
-    xx: f64,
-    xn: f64,
-    nn: f64,
+    x: Sum,
+    n: Sum,
+    xx: Sum,
+    xn: Sum,
+    nn: Sum,
 }
 
 impl Ratio {
     /// Adds one trial's total `x` over its `n` events.
     pub fn add(&mut self, x: f64, n: f64) {
-        self.x += x;
-        self.n += n;
-        self.xx += x * x;
-        self.xn += x * n;
-        self.nn += n * n;
+        self.x.add(x);
+        self.n.add(n);
+        self.xx.add(x * x);
+        self.xn.add(x * n);
+        self.nn.add(n * n);
     }
 
     /// Adds another accumulator's trials.
     pub fn merge(&mut self, o: &Ratio) {
-        self.x += o.x;
-        self.n += o.n;
-        self.xx += o.xx;
-        self.xn += o.xn;
-        self.nn += o.nn;
+        self.x.merge(&o.x);
+        self.n.merge(&o.n);
+        self.xx.merge(&o.xx);
+        self.xn.merge(&o.xn);
+        self.nn.merge(&o.nn);
     }
 
     /// Events counted.
     pub fn events(&self) -> f64 {
-        self.n
+        self.n.value()
     }
 
     /// The ratio (0 without events).
     pub fn mean(&self) -> f64 {
-        if self.n > 0.0 { self.x / self.n } else { 0.0 }
+        let n = self.n.value();
+        if n > 0.0 { self.x.value() / n } else { 0.0 }
     }
 
     /// Its standard error.
     pub fn std_error(&self) -> f64 {
-        if self.n <= 0.0 {
+        let n = self.n.value();
+        if n <= 0.0 {
             return 0.0;
         }
         let r = self.mean();
-        ((self.xx - 2.0 * r * self.xn + r * r * self.nn).max(0.0)).sqrt() / self.n
+        ((self.xx.value() - 2.0 * r * self.xn.value() + r * r * self.nn.value()).max(0.0)).sqrt() / n
     }
 
     /// Normal-approximation 95% interval.
@@ -69,7 +73,7 @@ impl Ratio {
 }
 
 /// One crew over all trials.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CrewStats {
     /// Repairs asked for, per year.
     pub requests: Moments,
@@ -82,7 +86,7 @@ pub struct CrewStats {
 }
 
 /// One maintenance schedule over all trials.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct MaintenanceStats {
     /// Units taken out of service, per year.
     pub done: Moments,
@@ -91,7 +95,7 @@ pub struct MaintenanceStats {
 }
 
 /// One component's hidden failures over all trials.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LatentStats {
     /// Silent failures per year.
     pub silent: Moments,
@@ -108,7 +112,7 @@ pub struct LatentStats {
 }
 
 /// One shock over all trials.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ShockStats {
     /// Strikes per year.
     pub shocks: Moments,
@@ -117,7 +121,7 @@ pub struct ShockStats {
 }
 
 /// Everything operations add up to in one variant.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct OpsStats {
     /// Per crew, in model order.
     pub crews: Vec<CrewStats>,

@@ -138,6 +138,38 @@ fn other_costs(raw: &RawScenario, d: &mut Draft) -> Res<()> {
     Ok(())
 }
 
+/// `simulation.initial`: everything new and up, or each part drawn from its
+/// stationary state (which groups, standby pairs, stores and operations do
+/// not have).
+fn initial(raw: &RawScenario, d: &Draft) -> Res<Start> {
+    let at = path(&["simulation", "initial"]);
+    match raw.simulation.initial.as_deref().map(str::trim) {
+        None | Some("new") => Ok(Start::New),
+        Some("steady-state") => {
+            let unsupported = [
+                (!d.groups.is_empty(), "auto-scaling groups"),
+                (!d.standbys.is_empty(), "standby pairs"),
+                (!d.stores.is_empty(), "data stores"),
+                (!d.ops.crews.is_empty(), "repair crews"),
+                (!d.ops.maintenance.is_empty(), "planned maintenance"),
+                (!d.ops.latent.is_empty(), "hidden failures"),
+                (!d.ops.shocks.is_empty(), "shocks"),
+                (d.ops.unit_pauses.iter().any(|&p| p), "clocks stopped during outages"),
+            ];
+            match unsupported.iter().find(|(has, _)| *has) {
+                Some((_, what)) => invalid(
+                    at,
+                    format!(
+                        "\"steady-state\" is not supported with {what} yet (their stationary state is not drawn): use \"new\""
+                    ),
+                ),
+                None => Ok(Start::SteadyState),
+            }
+        }
+        Some(other) => invalid(at, format!("must be \"new\" or \"steady-state\" (got {other:?})")),
+    }
+}
+
 /// `[data_transfer]`: the cross-zone volume is billed when the variant's
 /// components and groups stand in more than one zone (a single-zone design
 /// sends nothing between zones), at the scenario's own price.
@@ -204,7 +236,9 @@ pub(super) fn compile(raw: &RawScenario, variant: &str, description: Option<Stri
     data_transfer(raw, &mut d)?;
     let structure = structure::build(raw, &mut d)?;
     let (rto, rpo, downtime_cost_per_hour) = targets(raw)?;
+    let start = initial(raw, &d)?;
     Ok(Model {
+        start,
         variant: variant.to_owned(),
         description,
         horizon,
@@ -352,6 +386,7 @@ fn link(d: Draft, s: structure::Structure) -> Model {
         rpo: None,
         downtime_cost_per_hour: None,
         ops,
+        start: Start::New,
         notes,
         uncertain: Vec::new(),
     }

@@ -103,7 +103,7 @@ fn write(kind: Kind, x: f64) -> Value {
 /// The central value as `nines check` and the report show it (rounded;
 /// the model uses it exactly).
 fn pretty(kind: Kind, x: f64) -> String {
-    let sig = |x: f64| crate::report::table::sig(x, 3);
+    let sig = |x: f64| crate::units::sig(x, 3);
     match kind {
         Kind::Integer => format!("{}", x.round()),
         Kind::Number => sig(x),
