@@ -99,6 +99,53 @@ struct Biased {
     b: f64,
 }
 
+/// The model's clock rates, looked up once per [`WeightedTrial`] instead
+/// of at every event: 0 where a clock may not be biased (a law with memory,
+/// a unit under operations' own clocks) or nothing recovers.
+struct Rates {
+    unit_fail: Vec<f64>,
+    zone_down: Vec<f64>,
+    region_down: Vec<f64>,
+    /// 1 / mean repair of plain and member units.
+    unit_repair: Vec<f64>,
+    /// 1 / mean outage length.
+    zone_up: Vec<f64>,
+    region_up: Vec<f64>,
+}
+
+impl Rates {
+    fn new(m: &Model) -> Self {
+        let exp = |d: u32| match m.dists[d as usize] {
+            Dist::Exponential { rate, .. } => rate,
+            _ => 0.0,
+        };
+        let plain = |u: usize| matches!(m.units[u].role, Role::Plain | Role::Member(_));
+        let n = m.units.len();
+        Rates {
+            // Units under crews, ages, maintenance, tests or shocks keep
+            // their own clocks (never biased).
+            unit_fail: (0..n)
+                .map(|u| if plain(u) && !m.ops.unit_special[u] { exp(m.unit_life[u][0]) } else { 0.0 })
+                .collect(),
+            zone_down: m.zones.iter().map(|z| z.outage.as_ref().map_or(0.0, |o| exp(o.between))).collect(),
+            region_down: m.regions.iter().map(|r| r.outage.as_ref().map_or(0.0, |o| exp(o.between))).collect(),
+            unit_repair: (0..n)
+                .map(|u| if plain(u) { 1.0 / m.dists[m.unit_life[u][1] as usize].mean() } else { 0.0 })
+                .collect(),
+            zone_up: m
+                .zones
+                .iter()
+                .map(|z| z.outage.as_ref().map_or(0.0, |o| 1.0 / m.dists[o.duration as usize].mean()))
+                .collect(),
+            region_up: m
+                .regions
+                .iter()
+                .map(|r| r.outage.as_ref().map_or(0.0, |o| 1.0 / m.dists[o.duration as usize].mean()))
+                .collect(),
+        }
+    }
+}
+
 /// One trial, run with biased clocks below a distance threshold, with the
 /// likelihood ratio of its path.
 pub struct WeightedTrial<'m> {
@@ -115,6 +162,7 @@ pub struct WeightedTrial<'m> {
     buf: Vec<u32>,
     /// Gates whose children are all units (their distance is a count).
     unit_gates: Vec<bool>,
+    rates: Rates,
     candidates: Vec<(Event, f64, u32)>,
     next: Vec<Biased>,
     redo: Vec<Biased>,
@@ -158,6 +206,7 @@ impl<'m> WeightedTrial<'m> {
             need: vec![0; model.gates.len()],
             buf: Vec::new(),
             unit_gates: model.gates.iter().map(|g| g.children.iter().all(|c| matches!(c, Node::Unit(_)))).collect(),
+            rates: Rates::new(model),
             candidates: Vec::new(),
             next: Vec::new(),
             redo: Vec::new(),
@@ -205,24 +254,14 @@ impl<'m> WeightedTrial<'m> {
 
     /// The exponential rate of a clock, if it may be biased.
     fn rate_of(&self, ev: Event) -> Option<f64> {
-        let m = self.model;
-        let d = match ev {
-            // Units under crews, ages, maintenance, tests or shocks keep
-            // their own clocks (never biased).
-            Event::Fail(u)
-                if matches!(m.units[u as usize].role, Role::Plain | Role::Member(_))
-                    && !m.ops.unit_special[u as usize] =>
-            {
-                &m.dists[m.unit_life[u as usize][0] as usize]
-            }
-            Event::ZoneDown(z) => &m.dists[m.zones[z as usize].outage.as_ref()?.between as usize],
-            Event::RegionDown(r) => &m.dists[m.regions[r as usize].outage.as_ref()?.between as usize],
-            _ => return None,
+        let r = &self.rates;
+        let rate = match ev {
+            Event::Fail(u) => r.unit_fail[u as usize],
+            Event::ZoneDown(z) => r.zone_down[z as usize],
+            Event::RegionDown(g) => r.region_down[g as usize],
+            _ => 0.0,
         };
-        match d {
-            Dist::Exponential { rate, .. } => Some(*rate),
-            _ => None,
-        }
+        (rate > 0.0).then_some(rate)
     }
 
     /// How many up units a clock's event would take down, at most `d`.
@@ -241,21 +280,21 @@ impl<'m> WeightedTrial<'m> {
     /// Mean time until the degraded state improves: the inverse of the sum
     /// of the recovery rates of what is down (failed units, zones, regions).
     fn window(&self) -> f64 {
-        let m = self.model;
+        let r = &self.rates;
         let mut rate = 0.0;
-        for (u, unit) in m.units.iter().enumerate() {
-            if matches!(unit.role, Role::Plain | Role::Member(_)) && self.s.unit_down[u] != 0 {
-                rate += 1.0 / m.dists[m.unit_life[u][1] as usize].mean();
+        for (u, &down) in self.s.unit_down.iter().enumerate() {
+            if down != 0 {
+                rate += r.unit_repair[u];
             }
         }
-        for (z, zone) in m.zones.iter().enumerate() {
-            if let (Some(o), true) = (&zone.outage, self.s.zone_out[z]) {
-                rate += 1.0 / m.dists[o.duration as usize].mean();
+        for (z, &out) in self.s.zone_out.iter().enumerate() {
+            if out {
+                rate += r.zone_up[z];
             }
         }
-        for (r, region) in m.regions.iter().enumerate() {
-            if let (Some(o), true) = (&region.outage, self.s.region_out[r]) {
-                rate += 1.0 / m.dists[o.duration as usize].mean();
+        for (g, &out) in self.s.region_out.iter().enumerate() {
+            if out {
+                rate += r.region_up[g];
             }
         }
         if rate > 0.0 { 1.0 / rate } else { f64::INFINITY }
