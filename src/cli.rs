@@ -106,6 +106,21 @@ Examples:
   nines new lab --from lab-web-app
   nines new my-dr --from dr-strategies -o scenarios/my-dr.toml")]
     New(NewArgs),
+    /// Print the JSON Schema (draft 2020-12) of a scenario file or of a
+    /// `--json` output, for editors, CI checks and notebooks.
+    #[command(after_help = "Examples:
+  nines schema scenario -o schemas/scenario.schema.json
+  nines schema report | python3 -m json.tool
+
+The same schemas ship in the repository's schemas/ folder; README.md says how
+to point an editor (Taplo / Even Better TOML) at the scenario schema.")]
+    Schema {
+        /// Which file: a scenario, or the JSON of run/merge (report), sweep or timeline.
+        kind: crate::schema::Kind,
+        /// Write it to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(after_help = "Examples:
   nines completions bash > ~/.local/share/bash-completion/completions/nines
@@ -517,6 +532,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Report(args) => report_command(&args),
         Command::Validate(args) => validate_command(&args),
         Command::New(args) => new_command(&args),
+        Command::Schema { kind, output } => {
+            let text = crate::schema::text(kind);
+            match output {
+                Some(path) => crate::output::write_atomic(&path, text.as_bytes()),
+                None => stdout::print(&text),
+            }
+        }
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "nines", &mut out);

@@ -34,6 +34,7 @@ use crate::stats::VariantStats;
 use crate::stats::Z95;
 use cpu_time::ThreadTime;
 use rayon::prelude::*;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Largest mean number of biased spells per trial the threshold allows:
@@ -61,7 +62,7 @@ const BIAS_STREAM: u64 = 0x0b1a_5ed0_c10c;
 const PILOT_TRIALS: u64 = 1 << 62;
 
 /// A figure with its 95% interval and relative error.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Figure {
     /// Estimate.
     pub estimate: f64,
@@ -86,7 +87,7 @@ impl Figure {
 }
 
 /// The importance-sampling estimate of a variant's downtime.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RareDowntime {
     /// How it was estimated.
     pub method: String,

@@ -38,6 +38,7 @@ pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod schema;
 pub mod shard;
 pub mod stats;
 pub mod stdout;

@@ -28,6 +28,7 @@
 use crate::rng::{SimRng, stream};
 use rand::RngExt;
 use rayon::prelude::*;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A trajectory that multilevel splitting can copy and continue.
@@ -84,7 +85,7 @@ struct Replicate {
 }
 
 /// A splitting estimate with its diagnostics.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct SplittingEstimate {
     /// P(top level reached within the horizon).
     pub estimate: f64,
@@ -125,7 +126,7 @@ pub struct SplittingEstimate {
 }
 
 /// E[functional · 1{top reached}] with its interval.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct FunctionalEstimate {
     /// Mean.
     pub mean: f64,

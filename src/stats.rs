@@ -189,7 +189,7 @@ impl Quantiles {
 }
 
 /// A probability estimated from `hits` out of `trials`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema, PartialEq)]
 pub struct Proportion {
     /// Trials in which the event happened.
     pub observed: u64,

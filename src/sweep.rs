@@ -297,6 +297,7 @@ pub fn simulate(args: &RunOptions, set: &[String]) -> Result<SweepReport, Error>
     progress.finish();
     let m = &first.variants[0];
     Ok(SweepReport {
+        schema_version: crate::report::SCHEMA_VERSION,
         nines_version: env!("CARGO_PKG_VERSION").to_owned(),
         scenario: first.name.clone(),
         scenario_file: file,

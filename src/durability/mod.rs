@@ -20,6 +20,7 @@ use crate::model::{Backing, DataGroup, Model};
 use crate::rare::{self, Effort, Particle};
 use crate::rng::{stream, stream_key};
 use crate::stats::{Proportion, Z95};
+use schemars::JsonSchema;
 use serde::Serialize;
 use sim::{Context, Trajectory};
 
@@ -33,7 +34,7 @@ const PLAIN_HITS: u64 = 200;
 const MAX_PLAIN: u64 = 20_000_000;
 
 /// How an estimate was made and whether it can be trusted.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Estimator {
     /// "plain Monte Carlo" or "multilevel splitting (fixed effort, N replicates)".
     pub method: String,
@@ -84,7 +85,7 @@ pub enum Method {
 }
 
 /// An estimate with its interval.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Interval {
     /// Estimate.
     pub estimate: f64,
@@ -95,7 +96,7 @@ pub struct Interval {
 }
 
 /// Loss by what caused it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CauseShare {
     /// "devices", "zone or region destroyed", "common cause".
     pub cause: String,
@@ -104,7 +105,7 @@ pub struct CauseShare {
 }
 
 /// A dataset's durability.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct DurabilityReport {
     /// Dataset name.
     pub name: String,

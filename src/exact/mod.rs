@@ -34,6 +34,7 @@ pub mod twin;
 use crate::dist::Dist;
 use crate::model::{Model, NONE, Node, Role, Start};
 use crate::units::HOURS_PER_YEAR;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Most pivots (zones, regions and shared units) the route conditions on.
@@ -44,7 +45,7 @@ pub const MAX_PIVOTS: usize = 16;
 const MAX_WORK: f64 = 4e9;
 
 /// The exact answer for one model.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Exact {
     /// Steady-state availability of the service.
     pub steady_state_availability: f64,
@@ -56,7 +57,7 @@ pub struct Exact {
 }
 
 /// Whether a model has an exact answer.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Route {
     /// It has one.

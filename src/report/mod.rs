@@ -17,11 +17,20 @@ use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::stats::{Moments, Proportion, QUANTILE_RELATIVE_ERROR, VariantStats};
 use crate::units::HOURS_PER_YEAR;
+use schemars::JsonSchema;
 use serde::Serialize;
 
+/// Version of the JSON outputs' format (report, sweep, timeline): raised
+/// when a field is removed or renamed or changes its type or meaning, not
+/// when one is added (readers ignore fields they do not know). The schemas
+/// under `schemas/` describe this version.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// A whole run: provenance, one entry per variant, and timing.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Report {
+    /// Version of this JSON format ([`SCHEMA_VERSION`]).
+    pub schema_version: u32,
     /// Version of nines that produced it.
     pub nines_version: String,
     /// Scenario name.
@@ -53,7 +62,7 @@ pub struct Report {
 }
 
 /// Two variants compared on the same trials (common random numbers).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Comparison {
     /// First variant.
     pub a: String,
@@ -71,7 +80,7 @@ pub struct Comparison {
 }
 
 /// A mean difference with its interval.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Difference {
     /// Mean.
     pub mean: f64,
@@ -101,7 +110,7 @@ impl Comparison {
 }
 
 /// How long the run took.
-#[derive(Clone, Debug, Serialize, Default)]
+#[derive(Clone, Debug, Serialize, JsonSchema, Default)]
 pub struct Timing {
     /// Worker threads.
     pub threads: usize,
@@ -122,7 +131,7 @@ pub struct Timing {
 }
 
 /// Mean with interval and quantiles of a per-trial quantity.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Summary {
     /// Mean over trials.
     pub mean: f64,
@@ -141,7 +150,7 @@ pub struct Summary {
 }
 
 /// One point of a distribution: the `q`-quantile is `hours`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, JsonSchema, PartialEq)]
 pub struct QuantilePoint {
     /// Quantile level, 0 to 1.
     pub q: f64,
@@ -172,7 +181,7 @@ fn quantile_points(q: &crate::stats::Quantiles, max: f64) -> Vec<QuantilePoint> 
 }
 
 /// Availability: mean fraction of time up, and its nines.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Availability {
     /// Mean availability (1 − mean downtime / year).
     pub mean: f64,
@@ -183,7 +192,7 @@ pub struct Availability {
 }
 
 /// The SLO and how often a window meets it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Slo {
     /// Target availability.
     pub target: f64,
@@ -211,7 +220,7 @@ impl Slo {
 }
 
 /// Outage counts.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Rate {
     /// Mean per year.
     pub mean: f64,
@@ -220,7 +229,7 @@ pub struct Rate {
 }
 
 /// Lengths of individual outages.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Lengths {
     /// Outages observed (all trials).
     pub count: u64,
@@ -235,7 +244,7 @@ pub struct Lengths {
 }
 
 /// Downtime that began with one cause.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CauseShare {
     /// `component`, `zone` or `region`.
     pub kind: String,
@@ -250,7 +259,7 @@ pub struct CauseShare {
 }
 
 /// Results of one variant.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct VariantReport {
     /// Variant name.
     pub name: String,
@@ -338,7 +347,7 @@ pub struct VariantReport {
 }
 
 /// Mean with interval, quantiles and maximum of a per-incident quantity.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Spread {
     /// Incidents measured.
     pub count: u64,
@@ -368,7 +377,7 @@ impl Spread {
 }
 
 /// The RPO and data incidents that met it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RpoReport {
     /// Target, hours.
     pub target_hours: f64,
@@ -378,7 +387,7 @@ pub struct RpoReport {
 }
 
 /// The RTO, for data incidents and for every outage of the service.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RtoReport {
     /// Target, hours.
     pub target_hours: f64,
@@ -390,7 +399,7 @@ pub struct RtoReport {
 }
 
 /// Data incidents of a variant.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct DataReport {
     /// Incidents per year.
     pub incidents_per_year: MeanCi,
@@ -412,7 +421,7 @@ pub struct DataReport {
 }
 
 /// A mean per year with its 95% interval.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct MeanCi {
     /// Mean.
     pub mean: f64,
@@ -427,7 +436,7 @@ impl From<&Moments> for MeanCi {
 }
 
 /// Unavailability of a bucket, in its two parts.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct BucketDowntime {
     /// All causes, hours per year.
     pub total: MeanCi,
@@ -440,7 +449,7 @@ pub struct BucketDowntime {
 }
 
 /// One SLA credit tier and how often a month fell in it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CreditTier {
     /// Monthly uptime below this percentage…
     pub uptime_below_pct: f64,
@@ -453,7 +462,7 @@ pub struct CreditTier {
 }
 
 /// SLA credits of a bucket.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct SlaCredits {
     /// Tiers, in the class's order.
     pub tiers: Vec<CreditTier>,
@@ -465,7 +474,7 @@ pub struct SlaCredits {
 
 /// Durability: the designed figure, and what the scenario's destructive
 /// events did.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Durability {
     /// Designed annual loss probability per object (1 − designed durability).
     pub designed_object_loss_per_year: f64,
@@ -478,7 +487,7 @@ pub struct Durability {
 }
 
 /// A bucket's results.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct BucketReport {
     /// Bucket name.
     pub name: String,
@@ -503,7 +512,7 @@ pub struct BucketReport {
 }
 
 /// One line of the bill.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CostLine {
     /// What is paid for.
     pub item: String,
@@ -512,7 +521,7 @@ pub struct CostLine {
 }
 
 /// What a variant costs.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CostReport {
     /// Infrastructure, USD per month.
     pub monthly_usd: f64,
@@ -705,6 +714,7 @@ impl Report {
     ) -> Self {
         let first = &scenario.variants[0];
         Report {
+            schema_version: SCHEMA_VERSION,
             nines_version: env!("CARGO_PKG_VERSION").to_owned(),
             scenario: scenario.name.clone(),
             scenario_file: file.to_owned(),

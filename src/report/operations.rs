@@ -8,10 +8,11 @@ use crate::model::Model;
 use crate::stats::ops::{OpsStats, Ratio};
 use crate::stats::{Moments, VariantStats};
 use crate::units::HOURS_PER_YEAR;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// A ratio over events with its interval and the events it averages.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct PerEvent {
     /// Mean per event.
     pub mean: f64,
@@ -30,7 +31,7 @@ impl From<&Ratio> for PerEvent {
 }
 
 /// A per-trial mean with its interval and standard error.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct MeanSe {
     /// Mean over trials.
     pub mean: f64,
@@ -47,7 +48,7 @@ impl From<&Moments> for MeanSe {
 }
 
 /// One crew.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CrewReport {
     /// Crew name.
     pub name: String,
@@ -67,7 +68,7 @@ pub struct CrewReport {
 }
 
 /// One maintenance schedule.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct MaintenanceReport {
     /// Component maintained.
     pub component: String,
@@ -84,7 +85,7 @@ pub struct MaintenanceReport {
 }
 
 /// One component's hidden failures.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct LatentReport {
     /// Component.
     pub component: String,
@@ -109,7 +110,7 @@ pub struct LatentReport {
 }
 
 /// One common-cause shock.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ShockReport {
     /// Shock name.
     pub name: String,
@@ -123,7 +124,7 @@ pub struct ShockReport {
 }
 
 /// Downtime split into planned work and the rest.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct PlannedReport {
     /// Downtime started by maintenance and tests, hours per year.
     pub planned_downtime_hours: MeanSe,
@@ -135,7 +136,7 @@ pub struct PlannedReport {
 }
 
 /// The operations part of a variant's report.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct OperationsReport {
     /// Crews.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -6,10 +6,11 @@ use super::VariantReport;
 use crate::stats::control::{ControlStats, Reduced};
 use crate::stats::{VariantStats, Z95};
 use crate::units::HOURS_PER_YEAR;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// Which variance-reduction levers a run pulls.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema, serde::Deserialize)]
 pub struct Levers {
     /// The exact twin's downtime as a control variate.
     pub control_variates: bool,
@@ -25,7 +26,7 @@ impl Levers {
 }
 
 /// A variant's exact twin as the report tells it, or why it has none.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct TwinReport {
     /// Its exact mean downtime over the horizon, hours per year.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,7 +40,7 @@ pub struct TwinReport {
 }
 
 /// One figure estimated plainly and with reduced variance.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReducedFigure {
     /// The plain estimate from the same trials (as independent trials).
     pub plain_mean: f64,
@@ -54,7 +55,7 @@ pub struct ReducedFigure {
 }
 
 /// What variance reduction did for a variant.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct VarianceReport {
     /// "control variate", "antithetic pairs", or both.
     pub method: String,
@@ -119,7 +120,7 @@ pub fn apply(
 }
 
 /// What a stopping rule watches.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, JsonSchema, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Metric {
     /// Mean downtime per year.
@@ -166,7 +167,7 @@ pub fn relative_error(metric: Metric, s: &VariantStats, control: Option<(&Contro
 }
 
 /// How an availability run stopped, when a stopping rule was given.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, JsonSchema)]
 pub struct Stopping {
     /// The rule: "relative error 1% of downtime", "time budget 60 s", or both.
     pub rule: String,

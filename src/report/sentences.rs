@@ -13,12 +13,13 @@ use super::table::{percent, sig};
 use super::{Report, VariantReport};
 use crate::stats::Proportion;
 use crate::units::format_duration;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// One of the report's paired comparisons read as `variant` minus
 /// `baseline`: the mean per-trial difference of annual downtime between two
 /// variants run on the same random numbers.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, JsonSchema, PartialEq)]
 pub struct Comparison {
     /// The variant compared.
     pub variant: String,

@@ -3,11 +3,12 @@
 
 use super::Report;
 use super::table::{percent_avail, probability, sig};
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::fmt::Write;
 
 /// What a sweep chart shows, one panel each.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Metric {
     /// Mean downtime per year with its 95% interval.
@@ -19,7 +20,7 @@ pub enum Metric {
 }
 
 /// One value of the swept parameter and what it gave.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct SweepRun {
     /// The value as given on the command line.
     pub value: String,
@@ -31,8 +32,10 @@ pub struct SweepRun {
 }
 
 /// A whole sweep.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct SweepReport {
+    /// Version of this JSON format.
+    pub schema_version: u32,
     /// Version of nines that produced it.
     pub nines_version: String,
     /// Scenario name.

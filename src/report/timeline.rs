@@ -10,6 +10,7 @@ use super::check::unit_name;
 use crate::engine::{self, Happening, Incident, Observer, Scratch};
 use crate::model::{Model, Role};
 use crate::scenario::Scenario;
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -31,7 +32,7 @@ pub const MAX_BACKUP_MARKS: usize = 10_000;
 const MAX_BACKUPS_LOOKED_AT: u64 = 1_000_000;
 
 /// What a lane shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LaneKind {
     /// The reported service: its outages.
@@ -53,7 +54,7 @@ pub enum LaneKind {
 }
 
 /// An interval during which a lane was down.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct Span {
     /// Hours from the start of the trial.
     pub start: f64,
@@ -65,7 +66,7 @@ pub struct Span {
 }
 
 /// One row of the timeline.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Lane {
     /// What it shows.
     pub kind: LaneKind,
@@ -97,7 +98,7 @@ impl Lane {
 }
 
 /// One backup of a store: its start is the recovery point it offers.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct BackupMark {
     /// Hours from the start of the trial.
     pub start: f64,
@@ -108,7 +109,7 @@ pub struct BackupMark {
 }
 
 /// One line of the event list.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Entry {
     /// Hours from the start of the trial.
     pub time: f64,
@@ -119,8 +120,10 @@ pub struct Entry {
 }
 
 /// One trial of one variant.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Timeline {
+    /// Version of this JSON format.
+    pub schema_version: u32,
     /// Version of nines that produced it.
     pub nines_version: String,
     /// Scenario name.
@@ -531,6 +534,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
         lanes.push(Lane { unnoticed, lost, backups, ..Lane::new(kind, name, down) });
     }
     Timeline {
+        schema_version: super::SCHEMA_VERSION,
         nines_version: env!("CARGO_PKG_VERSION").to_owned(),
         scenario: scenario.name.clone(),
         scenario_sha256: scenario.sha256.clone(),

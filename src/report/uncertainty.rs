@@ -2,10 +2,11 @@
 //! inputs written as ranges, each variant's mean downtime across input
 //! sets, and the tornado. [`crate::uncertainty`] computes it.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// One uncertain input as written.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct InputRange {
     /// Dotted field path.
     pub input: String,
@@ -20,7 +21,7 @@ pub struct InputRange {
 }
 
 /// One variant's mean downtime across input sets.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct VariantSpread {
     /// Variant name.
     pub name: String,
@@ -37,7 +38,7 @@ pub struct VariantSpread {
 }
 
 /// One bar of the tornado.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct TornadoBar {
     /// Dotted field path.
     pub input: String,
@@ -54,7 +55,7 @@ pub struct TornadoBar {
 }
 
 /// What `--uncertainty` adds to a report.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct UncertaintyReport {
     /// Input sets drawn.
     pub input_sets: u64,

@@ -5,12 +5,14 @@
 #![allow(missing_docs)] // Fields mirror the TOML keys, documented in README.md.
 
 use indexmap::IndexMap;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A whole scenario (one variant, after overrides were merged in).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// Name and description for reports.
@@ -18,7 +20,7 @@ pub struct RawScenario {
     pub scenario: RawMeta,
     /// Horizon, trials, seed.
     pub simulation: RawSimulation,
-    /// Availability SLO and, later, RTO/RPO.
+    /// Availability SLO, RTO, RPO and the cost of downtime.
     #[serde(default)]
     pub targets: RawTargets,
     /// Regions and the zones they contain.
@@ -62,9 +64,10 @@ pub struct RawScenario {
 }
 
 /// `[crews.NAME]`: people who repair the components that name the crew.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCrew {
+    /// Who they are, for reports.
     pub description: Option<String>,
     /// Members (repairs under way at once).
     pub size: i64,
@@ -80,9 +83,10 @@ pub struct RawCrew {
 }
 
 /// `maintenance = { every = "30d", duration = "20m", window = "sun 02:00-06:00" }`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMaintenance {
+    /// Interval between rounds, e.g. "30d".
     pub every: String,
     /// First round (default: at `every`).
     pub offset: Option<String>,
@@ -96,9 +100,10 @@ pub struct RawMaintenance {
 }
 
 /// `test = { every = "30d", duration = "15m", miss = "5%" }`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTest {
+    /// Interval between tests, e.g. "30d".
     pub every: String,
     /// First test (default: at `every`).
     pub offset: Option<String>,
@@ -112,13 +117,16 @@ pub struct RawTest {
 }
 
 /// `[shocks.NAME]`: a common-cause event on a set of components.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawShock {
+    /// What the shock is (a bad deploy, a bad batch), for reports.
     pub description: Option<String>,
     /// Components whose replicas it may take down.
     pub components: Vec<String>,
+    /// Shocks per time, e.g. "2/y" (or `mtbf` or `beta`).
     pub rate: Option<String>,
+    /// Mean time between shocks (or `rate` or `beta`).
     pub mtbf: Option<String>,
     /// β-factor form: this share of each member's failure rate is moved
     /// to the shock (members then need one exponential rate).
@@ -133,22 +141,27 @@ pub struct RawShock {
 
 /// `[datasets.NAME]`: data kept in `groups` redundancy groups of replicas
 /// or erasure-coded fragments on devices that fail and get rebuilt.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDataset {
+    /// What the data is, for reports.
     pub description: Option<String>,
     /// "3 replicas" (n full copies, one enough to read) or "6+3" (k data
     /// and m parity fragments, any k enough).
     pub scheme: String,
+    /// All devices in this zone.
     pub zone: Option<String>,
     /// Devices placed round-robin over these zones.
     pub zones: Option<Vec<String>>,
+    /// The region the devices are in.
     pub region: Option<String>,
     /// Fragments sharing one device (a host, a rack): lost together.
     pub fragments_per_device: Option<i64>,
     /// A device's time to failure: `afr`, `mttf` or `failure`.
     pub afr: Option<String>,
+    /// A device's mean time to failure (exponential; or `afr` or `failure`).
     pub mttf: Option<String>,
+    /// A device's time to failure as any distribution, e.g. a Weibull.
     pub failure: Option<DistSpec>,
     /// Time until a failed device is noticed (default: at once).
     pub detection: Option<DistSpec>,
@@ -156,6 +169,7 @@ pub struct RawDataset {
     pub rebuild: Option<DistSpec>,
     /// ...or its data (`device_size`) at this speed, e.g. "100MB/s".
     pub rebuild_bandwidth: Option<String>,
+    /// Data on one device, e.g. "20TB" (rebuild time = device_size / rebuild_bandwidth).
     pub device_size: Option<String>,
     /// Devices of a group rebuilding at once share the bandwidth.
     #[serde(default)]
@@ -176,18 +190,22 @@ pub struct RawDataset {
 }
 
 /// `common_cause = { rate = "0.1/y", probability = "2%" }`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCommonCause {
+    /// Events per time, e.g. "0.1/y" (or `mtbf`).
     pub rate: Option<String>,
+    /// Mean time between events, e.g. "10y" (or `rate`).
     pub mtbf: Option<String>,
+    /// Chance that one event fails each device, e.g. "2%".
     pub probability: String,
 }
 
 /// `[load_balancers.NAME]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLoadBalancer {
+    /// What it fronts, for reports.
     pub description: Option<String>,
     /// Only "alb" for now (its price and health-check defaults).
     #[serde(rename = "type")]
@@ -196,13 +214,15 @@ pub struct RawLoadBalancer {
     pub interval: Option<String>,
     /// Failed checks before a target is taken out (default 2).
     pub unhealthy_threshold: Option<i64>,
+    /// Overrides the price, USD per hour.
     pub hourly_usd: Option<f64>,
 }
 
 /// `[groups.NAME]`: an auto-scaling group.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
+    /// What the group runs, for reports.
     pub description: Option<String>,
     /// Instance type preset (price), e.g. "t3.micro".
     pub instance_type: Option<String>,
@@ -214,11 +234,15 @@ pub struct RawGroup {
     pub max: Option<i64>,
     /// Healthy instances the load needs; below this the group is down.
     pub min_healthy: Option<i64>,
+    /// Zones its instances are spread over (round-robin).
     pub zones: Vec<String>,
     /// The load balancer in front (its health check detects failures).
     pub load_balancer: Option<String>,
+    /// An instance's mean time to failure (or `afr` or `failure`).
     pub mttf: Option<String>,
+    /// An instance's annual failure rate (or `mttf` or `failure`).
     pub afr: Option<String>,
+    /// An instance's time to failure as any distribution.
     pub failure: Option<DistSpec>,
     /// Instance launch time (default 29 s).
     pub launch: Option<DistSpec>,
@@ -230,60 +254,78 @@ pub struct RawGroup {
 
 /// `[stores.NAME]`: data with a size, a change rate and a placement, the
 /// copies that protect it, and what can destroy or corrupt it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStore {
+    /// What the data is, for reports.
     pub description: Option<String>,
+    /// Data size, e.g. "500GB".
     pub size: String,
     /// Data written per hour, e.g. "2GB/h".
     pub change_rate: Option<String>,
+    /// The primary copy's zone.
     pub zone: Option<String>,
+    /// The primary copy's region.
     pub region: Option<String>,
     /// Physical loss of the primary copy (its hardware): `{ afr = "0.2%" }`.
     pub loss: Option<RawIncidentRate>,
     /// Logical corruption or deletion: rate and detection delay.
     pub corruption: Option<RawCorruption>,
+    /// Copies kept up to date by replication: [[stores.NAME.replicas]].
     #[serde(default)]
     pub replicas: Vec<RawReplica>,
+    /// Backup schedules: [[stores.NAME.backups]].
     #[serde(default)]
     pub backups: Vec<RawBackup>,
+    /// Transaction logs shipped for point-in-time restore.
     pub logs: Option<RawLogs>,
+    /// How a loss or corruption is recovered: detection, decision, failover, restore.
     #[serde(default)]
     pub recovery: RawRecovery,
+    /// Price of the primary, USD per hour.
     pub hourly_usd: Option<f64>,
+    /// Price of the primary, USD per month.
     pub monthly_usd: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIncidentRate {
+    /// Incidents per time, e.g. "0.1/y".
     pub rate: Option<String>,
+    /// Annual rate as a percentage, e.g. "0.2%".
     pub afr: Option<String>,
+    /// Mean time between incidents.
     pub mtbf: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCorruption {
+    /// Incidents per time, e.g. "1/y" (or `mtbf`).
     pub rate: Option<String>,
+    /// Mean time between incidents (or `rate`).
     pub mtbf: Option<String>,
     /// Time until someone notices.
     pub detection: DistSpec,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReplica {
+    /// The zone the replica stands in.
     pub zone: Option<String>,
+    /// The region the replica stands in (cross-region).
     pub region: Option<String>,
     /// "sync" (no lag) or "async".
     pub mode: String,
     /// Replication lag of an async replica.
     pub lag: Option<DistSpec>,
+    /// Price of the replica, USD per month.
     pub monthly_usd: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBackup {
     /// Interval between backup starts...
@@ -310,20 +352,22 @@ pub struct RawBackup {
     pub keep: Option<i64>,
     /// Zone, region or bucket where the copies live.
     pub destination: Option<String>,
+    /// Price of the backups, USD per month.
     pub monthly_usd: Option<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogs {
     /// Shipping interval (RDS: 5 min).
     pub every: String,
+    /// How long shipped logs are kept (the point-in-time restore window).
     pub retention: String,
     /// Zone, region or bucket where the logs live.
     pub destination: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecovery {
     /// Noticing a physical loss.
@@ -343,9 +387,10 @@ pub struct RawRecovery {
 }
 
 /// `[buckets.NAME]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBucket {
+    /// What the bucket holds, for reports.
     pub description: Option<String>,
     /// Storage-class preset (`standard`, `one-zone-ia`, ...).
     pub class: String,
@@ -353,7 +398,9 @@ pub struct RawBucket {
     pub size: String,
     /// Number of objects (for designed object loss).
     pub objects: Option<i64>,
+    /// The zone a one-zone class keeps its data in.
     pub zone: Option<String>,
+    /// The region the bucket is in.
     pub region: Option<String>,
     /// Overrides the class's designed availability.
     pub availability: Option<String>,
@@ -364,19 +411,22 @@ pub struct RawBucket {
 }
 
 /// `[scenario]`
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMeta {
+    /// Scenario name (default: the file name).
     pub name: Option<String>,
+    /// What the scenario describes, for reports.
     pub description: Option<String>,
     /// The question the scenario answers (for reports).
     pub question: Option<String>,
 }
 
 /// `[simulation]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSimulation {
+    /// Simulated time per trial, e.g. "1y".
     pub horizon: String,
     /// Signed, so that a negative count gets the same message as zero.
     pub trials: i64,
@@ -396,9 +446,10 @@ pub struct RawSimulation {
 }
 
 /// `[targets]`
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
+    /// Availability objective, e.g. "99.9%".
     pub slo: Option<String>,
     /// Window the SLO is judged over: "1y" (default), "month", "30d", ...
     pub slo_window: Option<String>,
@@ -411,9 +462,10 @@ pub struct RawTargets {
 }
 
 /// `[regions.NAME]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegion {
+    /// Its availability zones, by name (e.g. "use1-az1").
     pub zones: Vec<String>,
     /// Outages of the whole region.
     pub outage: Option<RawOutage>,
@@ -425,7 +477,7 @@ pub struct RawRegion {
 }
 
 /// `[zones.NAME]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawZone {
     /// This zone's outage process, replacing the region's `zone_outage`.
@@ -434,33 +486,46 @@ pub struct RawZone {
 
 /// An outage process: up for an exponential time (`rate` or `mtbf`) or any
 /// distribution (`every`), then down for `duration`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOutage {
+    /// Outages per time, e.g. "1/y" (or `mtbf` or `every`).
     pub rate: Option<String>,
+    /// Mean time between outages (or `rate` or `every`).
     pub mtbf: Option<String>,
     /// Time between outages as any distribution ("30d" fixed: maintenance).
     pub every: Option<DistSpec>,
+    /// How long one outage lasts (any distribution).
     pub duration: DistSpec,
     /// Chance that one outage destroys the data kept only there (fire, flood).
     pub destroy_probability: Option<String>,
 }
 
 /// `[components.NAME]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawComponent {
+    /// What it is, for reports.
     pub description: Option<String>,
+    /// Replicas (default 1).
     pub count: Option<i64>,
+    /// The zone all replicas stand in.
     pub zone: Option<String>,
+    /// Replicas placed round-robin over these zones.
     pub zones: Option<Vec<String>>,
+    /// The region all replicas stand in.
     pub region: Option<String>,
     /// Replicas placed round-robin over these regions.
     pub regions: Option<Vec<String>>,
+    /// Mean time to failure (exponential), e.g. "2000h" (or `afr` or `failure`).
     pub mttf: Option<String>,
+    /// Annual failure rate, e.g. "5%" (exponential; or `mttf` or `failure`).
     pub afr: Option<String>,
+    /// Time to failure as any distribution (or `mttf` or `afr`).
     pub failure: Option<DistSpec>,
+    /// Mean time to repair (exponential), e.g. "4h" (or `repair`).
     pub mttr: Option<String>,
+    /// Repair time as any distribution (or `mttr`).
     pub repair: Option<DistSpec>,
     /// Active/passive: one member serves, a failure fails over to a standby
     /// after this time (a distribution, or a preset such as "rds-multi-az").
@@ -497,10 +562,12 @@ pub struct RawComponent {
 }
 
 /// `[services.NAME]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
+    /// What the service is, for reports.
     pub description: Option<String>,
+    /// When it is up: a component or service name, or a gate (all, any, at_least).
     pub up_when: RawExpr,
 }
 
@@ -512,23 +579,38 @@ pub enum DistSpec {
 }
 
 /// The table form of a distribution; which fields apply depends on `type`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDist {
+    /// The law; which other keys apply depends on it.
     #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["exponential", "weibull", "gamma", "lognormal", "uniform", "fixed", "empirical"]))]
     pub kind: Option<String>,
+    /// Mean (exponential, weibull, gamma), e.g. "4h".
     pub mean: Option<String>,
+    /// Rate (exponential), e.g. "2/y".
     pub rate: Option<String>,
+    /// Annual failure rate (exponential), e.g. "5%".
     pub afr: Option<String>,
+    /// Shape (weibull, gamma): above 1, a hazard that grows with age.
     pub shape: Option<f64>,
+    /// Scale (weibull, gamma), a duration.
     pub scale: Option<String>,
+    /// Median (lognormal).
     pub median: Option<String>,
+    /// 90th percentile (lognormal; one of p90, p95, p99).
     pub p90: Option<String>,
+    /// 95th percentile (lognormal).
     pub p95: Option<String>,
+    /// 99th percentile (lognormal).
     pub p99: Option<String>,
+    /// Lower end (uniform).
     pub min: Option<String>,
+    /// Upper end (uniform).
     pub max: Option<String>,
+    /// The value (fixed).
     pub value: Option<String>,
+    /// Observed durations to draw from (empirical).
     pub samples: Option<Vec<String>>,
 }
 
@@ -551,6 +633,19 @@ impl<'de> Deserialize<'de> for DistSpec {
     }
 }
 
+impl JsonSchema for DistSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "Distribution".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A duration such as \"4h\" (fixed), a preset name, or a table such as { type = \"exponential\", mean = \"10h\" }.",
+            "anyOf": [{ "type": "string" }, generator.subschema_for::<RawDist>()]
+        })
+    }
+}
+
 /// A structure expression: the name of a component or service, or a gate
 /// over a list of expressions.
 #[derive(Debug)]
@@ -560,12 +655,16 @@ pub enum RawExpr {
 }
 
 /// `{ all = [...] }`, `{ any = [...] }` or `{ at_least = K, of = [...] }`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGate {
+    /// Up when all of these are up (series).
     pub all: Option<Vec<RawExpr>>,
+    /// Up when any of these is up (parallel).
     pub any: Option<Vec<RawExpr>>,
+    /// Up when at least this many of `of` are up (k-of-n).
     pub at_least: Option<i64>,
+    /// The members of an `at_least` gate.
     pub of: Option<Vec<RawExpr>>,
 }
 
@@ -590,8 +689,21 @@ impl<'de> Deserialize<'de> for RawExpr {
     }
 }
 
+impl JsonSchema for RawExpr {
+    fn schema_name() -> Cow<'static, str> {
+        "Structure".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A component or service name, or { all = [...] }, { any = [...] } or { at_least = K, of = [...] }.",
+            "anyOf": [{ "type": "string" }, generator.subschema_for::<RawGate>()]
+        })
+    }
+}
+
 /// `simulation.seed`: an integer, or digits in a string.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(
     untagged,
     expecting = "must be a whole number from 0 to 18446744073709551615, written as an integer or, above 9223372036854775807, as a string of digits"
@@ -603,7 +715,7 @@ pub enum RawSeed {
 
 /// `[data_transfer]`: the volume that crosses zones when the design spans
 /// more than one, and its price (the user's: nines has no sourced one).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDataTransfer {
     /// Bytes a month sent between zones, e.g. "500GB".

@@ -41,7 +41,7 @@ pub struct Paired {
 }
 
 /// What the variance-reduced estimate of one figure came to.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Reduced {
     /// Estimate.
     pub mean: f64,
