@@ -373,3 +373,131 @@ fn summarize(reps: &[Replicate], per_stage: Vec<u64>, runs: u64, target_re: f64)
         refused,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The arithmetic that turns replicates into an interval and a verdict,
+    //! against values computed by hand or taken from published tables.
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn t95_matches_the_student_t_table() {
+        // Two-sided 95% quantiles of Student's t (e.g. NIST/SEMATECH
+        // e-Handbook, table 1.3.6.7.2): small df from the table, large df
+        // from the Cornish-Fisher expansion, within the table's rounding.
+        assert!(t95(0).is_infinite());
+        for (df, t) in
+            [(1, 12.706), (2, 4.303), (5, 2.571), (10, 2.228), (30, 2.042), (40, 2.021), (60, 2.000), (100, 1.984)]
+        {
+            assert_relative_eq!(t95(df), t, max_relative = 1e-3);
+        }
+        assert_relative_eq!(t95(1_000_000), 1.959966, max_relative = 1e-6);
+        // Decreasing in df, across the table's end too.
+        for df in 1..200 {
+            assert!(t95(df + 1) < t95(df), "t95({}) >= t95({df})", df + 1);
+        }
+    }
+
+    #[test]
+    fn mean_se_and_half_width_by_hand() {
+        // 1, 2, 3, 4: mean 2.5, sample variance 5/3, SE √(5/12), t(3) = 3.182.
+        let (m, se, half) = mean_se(&[1.0, 2.0, 3.0, 4.0]);
+        assert_relative_eq!(m, 2.5);
+        assert_relative_eq!(se, (5.0f64 / 12.0).sqrt(), max_relative = 1e-12);
+        assert_relative_eq!(half, 3.182 * (5.0f64 / 12.0).sqrt(), max_relative = 1e-12);
+        let (m, se, half) = mean_se(&[7.0]);
+        assert_eq!((m, se), (7.0, 0.0));
+        assert!(half.is_nan() || half == 0.0 || half.is_infinite());
+    }
+
+    fn rep(estimate: f64, hits: &[u64], weights: &[(f64, f64)]) -> Replicate {
+        Replicate {
+            estimate,
+            functionals: vec![2.0 * estimate],
+            hits: hits.to_vec(),
+            weights: weights.to_vec(),
+            runs: 100,
+        }
+    }
+
+    /// Eight replicates over two stages of 50 particles, even weights.
+    fn good() -> Vec<Replicate> {
+        [1.0, 2.0, 3.0, 4.0, 1.0, 2.0, 3.0, 4.0]
+            .iter()
+            .map(|&x| rep(x * 1e-6, &[20, 10], &[(20.0, 20.0), (10.0, 10.0)]))
+            .collect()
+    }
+
+    #[test]
+    fn summary_figures_by_hand() {
+        let s = summarize(&good(), vec![50, 50], 1234, 1.0);
+        assert_eq!(s.refused, None);
+        let (m, sd) = (2.5e-6, (8.0f64 / 7.0 * 1.25).sqrt() * 1e-6); // sample SD of 1,2,3,4,1,2,3,4 (× 1e-6)
+        let se = sd / 8f64.sqrt();
+        let half = 2.365 * se; // t(7)
+        assert_relative_eq!(s.estimate, m, max_relative = 1e-12);
+        assert_relative_eq!(s.std_error, se, max_relative = 1e-12);
+        assert_relative_eq!(s.ci95[0], m - half, max_relative = 1e-12);
+        assert_relative_eq!(s.ci95[1], m + half, max_relative = 1e-12);
+        assert_relative_eq!(s.relative_error, half / m, max_relative = 1e-12);
+        assert_eq!(s.hits, vec![160, 80]);
+        assert_eq!(s.hit_fraction, vec![160.0 / 400.0, 80.0 / 400.0]);
+        assert_eq!((s.replicates, s.runs, s.effort_per_stage.clone()), (8, 1234, vec![50, 50]));
+        assert_relative_eq!(s.effective_sample_size, m * (1.0 - m) / (se * se), max_relative = 1e-12);
+        assert_relative_eq!(s.largest_replicate_share, 4.0 / 20.0, max_relative = 1e-12);
+        // Weights all 1: Σw²/… gives evenness exactly 1 at each level.
+        assert_eq!(s.weight_evenness, vec![1.0, 1.0]);
+        assert_eq!(s.functionals.len(), 1);
+        assert_relative_eq!(s.functionals[0].mean, 2.0 * m, max_relative = 1e-12);
+        assert_relative_eq!(s.functionals[0].ci95[1], 2.0 * (m + half), max_relative = 1e-12);
+        assert_eq!(s.replicate_estimates.len(), 8);
+        // A lower bound never goes below 0.
+        let wide = summarize(
+            &[rep(1e-6, &[40, 40], &[(40.0, 40.0); 2]), rep(0.0, &[40, 0], &[(40.0, 40.0), (0.0, 0.0)])],
+            vec![50, 50],
+            1,
+            100.0,
+        );
+        assert_eq!(wide.ci95[0], 0.0);
+    }
+
+    #[test]
+    fn each_diagnostic_refuses_on_its_own() {
+        let refusal = |reps: &[Replicate], target: f64| summarize(reps, vec![50, 50], 1, target).refused;
+        assert_eq!(refusal(&good(), 1.0), None);
+        // Relative error: the good set's is 0.71; a bound just under refuses, just over passes.
+        let re = summarize(&good(), vec![50, 50], 1, 1.0).relative_error;
+        assert!(refusal(&good(), re * 0.999).is_some_and(|r| r.contains("relative error")));
+        assert_eq!(refusal(&good(), re * 1.001), None);
+        // Nothing reached the event.
+        let none: Vec<Replicate> = (0..8).map(|_| rep(0.0, &[20, 0], &[(20.0, 20.0), (0.0, 0.0)])).collect();
+        assert!(refusal(&none, 1.0).is_some_and(|r| r.contains("no trajectory")));
+        // A level crossed fewer than 30 times in all (8 × 3 = 24), then exactly 30 (passes).
+        let few: Vec<Replicate> = good().into_iter().map(|r| Replicate { hits: vec![20, 3], ..r }).collect();
+        assert!(refusal(&few, 1.0).is_some_and(|r| r.contains("level 2") && r.contains("24 particles")));
+        let mut thirty: Vec<Replicate> = good()
+            .into_iter()
+            .map(|r| Replicate { hits: vec![20, 4], weights: vec![(20.0, 20.0), (4.0, 4.0)], ..r })
+            .collect();
+        thirty[0].hits[1] = 2;
+        thirty[0].weights[1] = (2.0, 2.0);
+        assert_eq!(thirty.iter().map(|r| r.hits[1]).sum::<u64>(), MIN_HITS_PER_LEVEL);
+        assert_eq!(refusal(&thirty, 1.0), None);
+        // Degenerate weights: one weight of 1 and 79 of 1e-6 at level 2.
+        let mut skewed = good();
+        for (i, r) in skewed.iter_mut().enumerate() {
+            let (s, s2) = if i == 0 { (1.0 + 9.0 * 1e-6, 1.0 + 9.0 * 1e-12) } else { (10.0 * 1e-6, 10.0 * 1e-12) };
+            r.weights[1] = (s, s2);
+        }
+        assert!(refusal(&skewed, 1.0).is_some_and(|r| r.contains("level 2") && r.contains("degenerate")));
+        // One replicate holding more than half of the sum.
+        let mut heavy = good();
+        heavy[0].estimate = 30e-6;
+        let share = summarize(&heavy, vec![50, 50], 1, 100.0).largest_replicate_share;
+        assert_relative_eq!(share, 30.0 / 49.0, max_relative = 1e-12);
+        assert!(refusal(&heavy, 100.0).is_some_and(|r| r.contains("holds 61%")));
+        heavy[0].estimate = 16e-6; // 16 / 35: under half
+        assert_eq!(refusal(&heavy, 100.0), None);
+    }
+}
