@@ -389,3 +389,145 @@ fn summarize(
         plain_trials_for_same_error: plain_trials.filter(|_| ok),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The arithmetic from weighted sums to figures, diagnostics and
+    //! speed-up, against values computed by hand from per-trial lists.
+    use super::*;
+    use approx::assert_relative_eq;
+    use std::path::Path;
+
+    fn model(slo: &str) -> Model {
+        let text = format!(
+            "[simulation]\nhorizon = \"1y\"\ntrials = 100\n{slo}\n[components.a]\ncount = 2\nmttf = \"1000h\"\nmttr = \"10h\"\n[services.s]\nup_when = \"a\"\n"
+        );
+        crate::scenario::load_str(Path::new("t.toml"), &text, &[]).unwrap().variants.remove(0)
+    }
+
+    /// Sums of these per-trial values: (weight, downtime h/yr, windows
+    /// missed, outages/yr, outage?); `largest` from the outage trials.
+    fn sums(trials: &[(f64, f64, f64, f64)]) -> Sums {
+        let mut s = Sums { cpu: 2.0, ..Sums::default() };
+        for &(w, d, missed, outages) in trials {
+            let xs = [w * d, w * missed, w * outages, w * f64::from(u8::from(outages > 0.0)), w * d * d];
+            for (i, x) in xs.iter().enumerate() {
+                s.s1[i] += x;
+                s.s2[i] += x * x;
+            }
+            s.n += 1;
+            s.w1 += w;
+            s.w2 += w * w;
+            s.spells += 3;
+            if outages > 0.0 {
+                s.hits += 1;
+                s.hit_w1 += w;
+                s.hit_w2 += w * w;
+                s.largest = s.largest.max(w * d);
+            }
+        }
+        s
+    }
+
+    /// Two-pass mean and standard error, independent of `Sums::mean_se`.
+    fn mean_se(xs: &[f64]) -> (f64, f64) {
+        let n = xs.len() as f64;
+        let m = xs.iter().sum::<f64>() / n;
+        let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+        (m, (v / n).sqrt())
+    }
+
+    /// 40 outage trials of weight 0.5 and downtime 1..=40 h/yr, 2 of them
+    /// missing a window, and 960 quiet trials of weight 1.02 (mean weight 1).
+    fn trials() -> Vec<(f64, f64, f64, f64)> {
+        let mut t: Vec<(f64, f64, f64, f64)> = (1..=40)
+            .map(|k| (0.5, f64::from(k), f64::from(u8::from(k > 38)), 1.0 + f64::from(u8::from(k % 2 == 0))))
+            .collect();
+        t.extend(std::iter::repeat_n((1.02, 0.0, 0.0, 0.0), 960));
+        t
+    }
+
+    #[test]
+    fn figures_by_hand() {
+        let t = trials();
+        let s = sums(&t);
+        let m = model("[targets]\nslo = \"99.9%\"\nslo_window = \"month\"");
+        let r = summarize(&m, &s, 2, 1, 1e-6, &Budget { target_re: 1.0, max_trials: 0 });
+        assert!(r.reliable, "{:?}", r.refusal);
+        let col = |f: fn(&(f64, f64, f64, f64)) -> f64| t.iter().map(f).collect::<Vec<f64>>();
+        let check = |fig: &Figure, xs: &[f64], scale: f64| {
+            let (mean, se) = mean_se(xs);
+            assert_relative_eq!(fig.estimate, mean * scale, max_relative = 1e-12);
+            assert_relative_eq!(fig.std_error, se * scale, max_relative = 1e-9);
+            assert_relative_eq!(fig.ci95[1], (mean + 1.959964 * se) * scale, max_relative = 1e-6);
+            assert_relative_eq!(fig.ci95[0], ((mean - 1.959964 * se) * scale).max(0.0), max_relative = 1e-6);
+            assert_relative_eq!(fig.relative_error, 1.959964 * se / mean, max_relative = 1e-6);
+        };
+        let d = col(|x| x.0 * x.1);
+        check(r.downtime_hours.as_ref().unwrap(), &d, 1.0);
+        check(r.slo_windows_missed.as_ref().unwrap(), &col(|x| x.0 * x.2), 1.0 / 12.0);
+        check(r.outages_per_year.as_ref().unwrap(), &col(|x| x.0 * x.3), 1.0);
+        check(r.outage_probability.as_ref().unwrap(), &col(|x| x.0 * f64::from(u8::from(x.3 > 0.0))), 1.0);
+        assert_eq!((r.trials, r.trials_with_outage, r.distance_at_start, r.bias_threshold), (1000, 40, 2, 1));
+        assert_relative_eq!(r.spells_per_trial, 3.0);
+        let (wm, wse) = mean_se(&col(|x| x.0));
+        assert_relative_eq!(r.mean_weight[0], wm, max_relative = 1e-12);
+        assert_relative_eq!(r.mean_weight[1], wse, max_relative = 1e-6);
+        assert_relative_eq!(r.largest_share, 20.0 / d.iter().sum::<f64>(), max_relative = 1e-12);
+        assert_relative_eq!(r.weight_evenness, 1.0, max_relative = 1e-12);
+        // Plain variance per trial E[w·D²] − E[w·D]², and the speed-up
+        // (variance × plain CPU per trial) / (SE² × CPU spent).
+        let second = t.iter().map(|x| x.0 * x.1 * x.1).sum::<f64>() / 1000.0;
+        let (dm, dse) = mean_se(&d);
+        let variance = second - dm * dm;
+        assert_relative_eq!(r.plain_variance_per_trial.unwrap(), variance, max_relative = 1e-9);
+        assert_relative_eq!(r.speedup.unwrap(), variance * 1e-6 / (dse * dse * 2.0), max_relative = 1e-6);
+        assert_relative_eq!(
+            r.plain_trials_for_same_error.unwrap(),
+            variance * (1.0 / dse).powi(2),
+            max_relative = 1e-6
+        );
+        assert_relative_eq!(r.cpu_seconds, 2.0);
+        // No SLO, no SLO figure.
+        assert!(
+            summarize(&model(""), &s, 2, 1, 1e-6, &Budget { target_re: 1.0, max_trials: 0 })
+                .slo_windows_missed
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn each_refusal_on_its_own() {
+        let m = model("");
+        let verdict = |t: &[(f64, f64, f64, f64)], target: f64| {
+            let r = summarize(&m, &sums(t), 2, 1, 1e-6, &Budget { target_re: target, max_trials: 0 });
+            assert_eq!(r.reliable, r.refusal.is_none());
+            assert_eq!(r.downtime_hours.is_some(), r.reliable, "figures only when reliable");
+            r.refusal
+        };
+        assert_eq!(verdict(&trials(), 1.0), None);
+        // Relative error just above and just below the target.
+        let re = summarize(&m, &sums(&trials()), 2, 1, 1e-6, &Budget { target_re: 1.0, max_trials: 0 })
+            .downtime_hours
+            .unwrap()
+            .relative_error;
+        assert!(verdict(&trials(), re * 0.999).is_some_and(|r| r.contains("relative error")));
+        assert_eq!(verdict(&trials(), re * 1.001), None);
+        // 29 outage trials: too few; 30: enough.
+        let mut few = trials();
+        few.retain(|x| x.3 == 0.0 || x.1 <= 29.0);
+        assert!(verdict(&few, 1.0).is_some_and(|r| r.contains("only 29 of")));
+        let mut thirty = trials();
+        thirty.retain(|x| x.3 == 0.0 || x.1 <= 30.0);
+        assert_eq!(verdict(&thirty, 1.0), None);
+        // One trial with more than a tenth of the weighted downtime.
+        let mut heavy = trials();
+        heavy[0].1 = 100.0; // 50 of Σ w·D = 50 + 409.5
+        assert!(verdict(&heavy, 10.0).is_some_and(|r| r.contains("one trial carries 11%")));
+        heavy[0].1 = 90.0; // 45 of 454.5: under a tenth
+        assert_eq!(verdict(&heavy, 10.0), None);
+        // Weights whose mean is not 1.
+        let off: Vec<_> = trials().into_iter().map(|x| (x.0 * 1.2, x.1, x.2, x.3)).collect();
+        assert!(verdict(&off, 10.0).is_some_and(|r| r.contains("mean likelihood ratio")));
+    }
+}
