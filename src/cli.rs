@@ -638,10 +638,18 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
             ("--csv", args.csv.is_some()),
             ("--plots", args.plots.is_some()),
             ("--trials-csv", args.trials_csv.is_some()),
+            ("--html", args.html.is_some()),
         ] {
             if given {
                 return Err(Error::Usage(format!(
                     "{flag} cannot be combined with --shard: a shard holds part of the trials; nines merge writes the report"
+                )));
+            }
+        }
+        for (flag, given) in [("--rare", opts.rare), ("--uncertainty", args.uncertainty.is_some())] {
+            if given {
+                return Err(Error::Usage(format!(
+                    "{flag} cannot be combined with --shard: shards and nines merge carry the plain trials only; run {flag} without --shard"
                 )));
             }
         }

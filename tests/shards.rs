@@ -161,7 +161,7 @@ fn shard_flags_are_checked() {
     let dir = workdir("flags");
     // (arguments, environment, message)
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
-    let cases: [Case<'_>; 7] = [
+    let cases: [Case<'_>; 10] = [
         (
             &["--shard", "3/3", "--save", "p.json"],
             &[],
@@ -181,6 +181,13 @@ fn shard_flags_are_checked() {
             "--target-re cannot be combined with --shard",
         ),
         (&["--antithetic", "--trials", "301"], &[], "--antithetic runs trials in pairs: 301 trials is odd"),
+        (&["--shard", "0/2", "--save", "p.json", "--html", "r.html"], &[], "--html cannot be combined with --shard"),
+        (&["--shard", "0/2", "--save", "p.json", "--rare"], &[], "--rare cannot be combined with --shard"),
+        (
+            &["--shard", "0/2", "--save", "p.json", "--uncertainty", "4"],
+            &[],
+            "--uncertainty cannot be combined with --shard",
+        ),
     ];
     for (args, env, message) in cases {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_nines"));
