@@ -82,3 +82,36 @@ fn thousands_of_units_are_grouped_and_the_chart_says_so() {
     let svg = nines::plot::svg(&nines::plot::TimelineChart { timeline: &t, stem: "t".into() }).unwrap();
     assert!(svg.contains("one lane per zone"));
 }
+
+/// A replica out for maintenance, a test or a shock is not a failure: its
+/// span says why (and the chart colours it so), and each such span starts
+/// where the event list says the replica went out for that reason.
+#[test]
+fn planned_work_and_shocks_are_not_drawn_as_failures() {
+    let s = load(&root().join("scenarios/operations.toml")).unwrap();
+    let t = timeline::record(&s, &s.variants[0], 0);
+    let mut seen = std::collections::BTreeMap::new();
+    for lane in t.lanes.iter().filter(|l| l.kind == LaneKind::Component) {
+        for span in &lane.down {
+            let Some(cause) = span.cause.as_deref() else { continue };
+            let said = match cause {
+                "maintenance" => "out of service for planned maintenance".to_owned(),
+                "test" => "out of service for its periodic test".to_owned(),
+                shock => format!("taken down by {shock}"),
+            };
+            let at = t
+                .entries
+                .iter()
+                .any(|e| e.time == span.start && e.text.starts_with(&lane.name) && e.text.contains(&said));
+            assert!(at, "{} down at {} for {cause}, but no event says so", lane.name, span.start);
+            *seen.entry(cause.split(' ').next().unwrap().to_owned()).or_insert(0) += 1;
+        }
+    }
+    // Trial 0 of operations' first variant has all three.
+    assert_eq!(seen.keys().cloned().collect::<Vec<_>>(), ["maintenance", "shock", "test"], "{seen:?}");
+    // And a failure's span has no cause.
+    let failed = t.entries.iter().find(|e| e.text.ends_with(" failed")).expect("a failure in trial 0");
+    let name = failed.text.trim_end_matches(" failed");
+    let lane = t.lanes.iter().find(|l| l.name == name).unwrap();
+    assert!(lane.down.iter().any(|s| s.start == failed.time && s.cause.is_none()));
+}

@@ -34,6 +34,19 @@ fn kind_colour(k: LaneKind) -> RGBColor {
     }
 }
 
+/// A replica's span by what took it down: a failure (the lane's colour),
+/// planned work, or a common-cause shock.
+fn span_colour(lane: LaneKind, cause: Option<&str>) -> RGBColor {
+    match (lane, cause) {
+        (LaneKind::Component, Some("maintenance" | "test")) => PLANNED,
+        (LaneKind::Component, Some(c)) if c.starts_with("shock ") => PALETTE[3],
+        _ => kind_colour(lane),
+    }
+}
+
+/// Planned work: grey-blue, quieter than a failure.
+const PLANNED: RGBColor = RGBColor(150, 170, 200);
+
 fn unnoticed_colour() -> RGBColor {
     let c = kind_colour(LaneKind::Store);
     // The store's colour, faded towards white.
@@ -99,6 +112,17 @@ impl Chart for TimelineChart<'_> {
             .filter(|(k, _)| t.lanes.iter().any(|l| l.kind == *k))
             .map(|(k, label)| (label.to_string(), kind_colour(*k)))
             .collect();
+        let causes = |p: fn(&str) -> bool| {
+            t.lanes
+                .iter()
+                .any(|l| l.kind == LaneKind::Component && l.down.iter().any(|s| s.cause.as_deref().is_some_and(p)))
+        };
+        if causes(|c| c == "maintenance" || c == "test") {
+            items.push(("planned: maintenance or test".into(), PLANNED));
+        }
+        if causes(|c| c.starts_with("shock ")) {
+            items.push(("taken down by a shock".into(), PALETTE[3]));
+        }
         if t.lanes.iter().any(|l| !l.unnoticed.is_empty()) {
             items.push(("corrupted, not yet noticed".into(), unnoticed_colour()));
         }
@@ -238,11 +262,10 @@ fn lanes_panel<DB: DrawingBackend>(
     }
     for (i, lane) in lanes.iter().enumerate() {
         let y = (n - 1 - i) as f64;
-        let c = kind_colour(lane.kind);
         let bars = lane.down.iter().filter(|s| s.end >= axis.from && s.start <= axis.to).map(|s| {
             let (a, b) = (x(s.start.max(axis.from)), x(s.end.min(axis.to)));
             let b = b.max(a + min_w);
-            Rectangle::new([(a, y - 0.36), (b, y + 0.36)], c.filled())
+            Rectangle::new([(a, y - 0.36), (b, y + 0.36)], span_colour(lane.kind, s.cause.as_deref()).filled())
         });
         chart.draw_series(bars)?;
         let pending = lane.unnoticed.iter().filter(|s| s.end >= axis.from && s.start <= axis.to).map(|s| {

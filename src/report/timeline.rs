@@ -60,7 +60,10 @@ pub struct Span {
     pub start: f64,
     /// Hours from the start of the trial (the horizon when still down there).
     pub end: f64,
-    /// For the service: what started the outage (`zone use1-az1`).
+    /// For the service: what started the outage (`zone use1-az1`); for a
+    /// component's replica, when it was not a failure: `maintenance`,
+    /// `test` or `shock NAME` (planned or common-cause, what took it down
+    /// first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
 }
@@ -212,13 +215,21 @@ fn cause_name(model: &Model, cause: u32) -> String {
 struct Track {
     depth: u32,
     since: f64,
+    /// What took it down first, when not a failure.
+    cause: Option<String>,
     spans: Vec<Span>,
 }
 
 impl Track {
     fn down(&mut self, t: f64) {
+        self.down_for(t, None);
+    }
+
+    /// Down for a reason other than a failure (maintenance, a test, a shock).
+    fn down_for(&mut self, t: f64, cause: Option<String>) {
         if self.depth == 0 {
             self.since = t;
+            self.cause = cause;
         }
         self.depth += 1;
     }
@@ -229,7 +240,7 @@ impl Track {
         }
         self.depth -= 1;
         if self.depth == 0 {
-            self.spans.push(Span { start: self.since, end: t, cause: None });
+            self.spans.push(Span { start: self.since, end: t, cause: self.cause.take() });
         }
     }
 
@@ -245,7 +256,7 @@ impl Track {
 
     fn close(mut self, horizon: f64) -> Vec<Span> {
         if self.depth > 0 {
-            self.spans.push(Span { start: self.since, end: horizon, cause: None });
+            self.spans.push(Span { start: self.since, end: horizon, cause: self.cause.take() });
         }
         self.spans
     }
@@ -365,7 +376,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
                 span_text(t - failed_at[u as usize])
             ),
             Happening::TestStarted(u) => {
-                units[lane_of(u)].down(t);
+                units[lane_of(u)].down_for(t, Some("test".into()));
                 format!("{} out of service for its periodic test", unit_name(model, u))
             }
             Happening::TestEnded(u) => {
@@ -374,7 +385,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
             }
             Happening::TestMissed(u) => format!("{}: the test MISSED its hidden failure", unit_name(model, u)),
             Happening::MaintenanceStarted(u) => {
-                units[lane_of(u)].down(t);
+                units[lane_of(u)].down_for(t, Some("maintenance".into()));
                 format!("{} out of service for planned maintenance", unit_name(model, u))
             }
             Happening::MaintenanceEnded(u) => {
@@ -388,7 +399,7 @@ pub fn record(scenario: &Scenario, model: &Model, trial: u64) -> Timeline {
             Happening::RepairStarted(u) => format!("{}: a crew member starts the repair", unit_name(model, u)),
             Happening::ShockStarted(k) => format!("shock {} strikes", model.ops.shocks[k as usize].name),
             Happening::ShockHit(k, u) => {
-                units[lane_of(u)].down(t);
+                units[lane_of(u)].down_for(t, Some(format!("shock {}", model.ops.shocks[k as usize].name)));
                 shock_hit[k as usize].push(u);
                 format!("{} taken down by shock {}", unit_name(model, u), model.ops.shocks[k as usize].name)
             }
