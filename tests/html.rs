@@ -7,7 +7,7 @@
 //! it and sets `NINES_REQUIRE_CHROMIUM=1`, which turns a missing browser
 //! into a failure instead of a skipped check.
 
-use nines::html::SECTIONS;
+use nines::html::{OPTIONAL_SECTIONS, SECTIONS};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -63,6 +63,56 @@ fn every_shipped_scenario_renders_a_self_contained_page() {
         let path = report(&s, dir.path());
         let html = std::fs::read_to_string(&path).unwrap();
         check_page(&s.display().to_string(), &html);
+    }
+}
+
+/// Operations and uncertain inputs get their own sections (linked from the
+/// navigation, in page order) only when the run has them: the operations
+/// scenario's crews, maintenance, hidden failures and shock, and with
+/// `--uncertainty` its ranges and tornado.
+#[test]
+fn operations_and_uncertain_inputs_have_sections_when_the_run_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let page = |scenario: &str, extra: &[&str]| {
+        let out = dir.path().join("page.html");
+        let status = Command::new(env!("CARGO_BIN_EXE_nines"))
+            .args(["run", "--trials", "500", "-q", "--html"])
+            .arg(&out)
+            .args(extra)
+            .arg(root.join(scenario))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let html = page("scenarios/operations.toml", &["--uncertainty", "4"]);
+    check_page("operations", &html);
+    for (id, title) in OPTIONAL_SECTIONS {
+        assert!(html.contains(&format!("<section id=\"{id}\">\n<h2>{title}</h2>")), "no section {id}");
+    }
+    let nav = &html[html.find("<nav>").unwrap()..html.find("</nav>").unwrap()];
+    let at = |id: &str| nav.find(&format!("href=\"#{id}\"")).unwrap_or_else(|| panic!("{id} not linked"));
+    assert!(at("causes") < at("operations") && at("operations") < at("data-protection"));
+    assert!(at("data-protection") < at("uncertainty") && at("uncertainty") < at("cost"));
+    for needle in [
+        "crew oncall",
+        "maintenance web",
+        "hidden failures db",
+        "shock bad-deploy",
+        "P95",
+        "Which unknown matters most",
+    ] {
+        assert!(html.contains(needle), "the page lacks {needle:?}");
+    }
+    let plain = page("scenarios/two-of-three.toml", &[]);
+    check_page("two-of-three", &plain);
+    for (id, _) in OPTIONAL_SECTIONS {
+        assert!(
+            !plain.contains(&format!("id=\"{id}\"")) && !plain.contains(&format!("#{id}\"")),
+            "{id} without a reason"
+        );
     }
 }
 

@@ -36,6 +36,11 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("reproduce", "Reproduce"),
 ];
 
+/// Sections only some pages have: operations (with crews, maintenance,
+/// hidden failures or shocks) and uncertain inputs (`run --uncertainty N
+/// --html`), by id and heading.
+pub const OPTIONAL_SECTIONS: &[(&str, &str)] = &[("operations", "Operations"), ("uncertainty", "Uncertain inputs")];
+
 /// Above this many variants the headline table has one row per variant.
 pub const MAX_VARIANT_COLUMNS: usize = 3;
 
@@ -146,15 +151,32 @@ pub fn render(p: &Page<'_>) -> Result<String, Error> {
         esc(&r.scenario_file),
         &r.scenario_sha256[..12.min(r.scenario_sha256.len())]
     );
-    let links: Vec<String> =
-        SECTIONS.iter().map(|(id, title)| format!("<a href=\"#{id}\">{}</a>", esc(title))).collect();
+    let has_operations = r.variants.iter().any(|v| v.operations.is_some());
+    // In page order: each optional section after the one it follows.
+    let mut shown: Vec<(&str, &str)> = Vec::new();
+    for &(id, title) in SECTIONS {
+        shown.push((id, title));
+        let optional = match id {
+            "causes" if has_operations => Some(OPTIONAL_SECTIONS[0]),
+            "data-protection" if r.uncertainty.is_some() => Some(OPTIONAL_SECTIONS[1]),
+            _ => None,
+        };
+        shown.extend(optional);
+    }
+    let links: Vec<String> = shown.iter().map(|(id, title)| format!("<a href=\"#{id}\">{}</a>", esc(title))).collect();
     let _ = writeln!(out, "<nav>{}</nav>\n<main>", links.join(" "));
     question(&mut out, p);
     architecture(&mut out, p)?;
     answer(&mut out, p);
     charts(&mut out, p)?;
     causes(&mut out, r);
+    if has_operations {
+        operations(&mut out, r);
+    }
     data_protection(&mut out, r);
+    if let Some(u) = &r.uncertainty {
+        uncertainty(&mut out, r, u)?;
+    }
     cost(&mut out, p);
     assumptions::section(&mut out, p);
     reproduce(&mut out, p);
@@ -167,7 +189,7 @@ pub fn render(p: &Page<'_>) -> Result<String, Error> {
 }
 
 fn open_section(out: &mut String, id: &str) {
-    let title = SECTIONS.iter().find(|s| s.0 == id).map_or(id, |s| s.1);
+    let title = SECTIONS.iter().chain(OPTIONAL_SECTIONS).find(|s| s.0 == id).map_or(id, |s| s.1);
     let _ = writeln!(out, "<section id=\"{id}\">\n<h2>{}</h2>", esc(title));
 }
 
@@ -396,6 +418,83 @@ fn causes(out: &mut String, r: &Report) {
         let _ = writeln!(out, "<tr><th>{} {}</th>{cells}</tr>", esc(kind), esc(name));
     }
     let _ = writeln!(out, "</table></section>");
+}
+
+/// Crews, maintenance, hidden failures and shocks: the table's rows.
+fn operations(out: &mut String, r: &Report) {
+    open_section(out, "operations");
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">How operations shaped the downtime: repair crews and their queues, planned maintenance, failures nobody noticed until a test or until they were needed, and common-cause shocks. Rates are per year, means over the trials (95% intervals in brackets); hidden failures found by a test or when needed are counted over all trials.</p>"
+    );
+    table(out, r, &crate::report::table::operations_table(&r.variants));
+    let _ = writeln!(out, "</section>");
+}
+
+/// What the inputs written as ranges do to mean downtime: their spread
+/// across input sets and the tornado.
+fn uncertainty(out: &mut String, r: &Report, u: &crate::report::uncertainty::UncertaintyReport) -> Result<(), Error> {
+    open_section(out, "uncertainty");
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">Inputs written as ranges (what we do not know), drawn in {} input sets with common random numbers; each set is a whole run of the same trials.</p>",
+        u.input_sets
+    );
+    let _ = writeln!(out, "<table><tr><th>input</th><th>law</th><th>low</th><th>high</th><th>central</th></tr>");
+    for i in &u.inputs {
+        let _ = writeln!(
+            out,
+            "<tr><th>{}</th><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&i.input),
+            esc(&i.law),
+            esc(&i.low),
+            esc(&i.high),
+            esc(&i.central)
+        );
+    }
+    let _ = writeln!(out, "</table>");
+    let _ = writeln!(
+        out,
+        "<table><tr><th>mean downtime h/yr</th><th>inputs central</th><th>P5</th><th>P50</th><th>P95</th></tr>"
+    );
+    for v in &u.variants {
+        let _ = writeln!(
+            out,
+            "<tr><th>{}</th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&v.name),
+            sig(v.central, 3),
+            sig(v.p5, 3),
+            sig(v.p50, 3),
+            sig(v.p95, 3)
+        );
+    }
+    let _ = writeln!(out, "</table>");
+    if !u.tornado.is_empty() {
+        figure(
+            out,
+            &plot::Tornado { report: r },
+            &format!(
+                "Which unknown matters most for {}: each input from its low to its high end, the others central",
+                u.tornado_variant
+            ),
+        )?;
+    }
+    let _ = writeln!(out, "</section>");
+    Ok(())
+}
+
+/// A table of labelled rows, one column per variant.
+fn table(out: &mut String, r: &Report, rows: &[(String, Vec<String>)]) {
+    let _ = writeln!(
+        out,
+        "<table><tr><th></th>{}</tr>",
+        r.variants.iter().map(|v| format!("<th>{}</th>", esc(&v.name))).collect::<String>()
+    );
+    for (label, cells) in rows {
+        let cells: String = cells.iter().map(|c| format!("<td class=\"num\">{}</td>", esc(c))).collect();
+        let _ = writeln!(out, "<tr><th>{}</th>{cells}</tr>", esc(label.trim()));
+    }
+    let _ = writeln!(out, "</table>");
 }
 
 /// Stores (RPO, RTO, incidents) and buckets (unavailability, credits, loss).

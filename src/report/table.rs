@@ -155,16 +155,7 @@ pub fn render_with(r: &Report, layout: Layout, width: Option<usize>) -> String {
             }
         }),
     ];
-    if vs.iter().any(|v| v.operations.as_ref().is_some_and(|o| o.planned.is_some())) {
-        rows.push(row("  excluding planned work (maintenance, tests)", vs, |v| {
-            planned(v).map_or("–".into(), |p| percent_avail(p.availability_excluding_planned.mean))
-        }));
-        rows.push(row("  planned / unplanned downtime h/yr", vs, |v| {
-            planned(v).map_or("–".into(), |p| {
-                format!("{} / {}", sig(p.planned_downtime_hours.mean, 3), sig(p.unplanned_downtime_hours.mean, 3))
-            })
-        }));
-    }
+    planned_rows(vs, &mut rows, "  excluding planned work (maintenance, tests)", "  planned / unplanned downtime h/yr");
     if vs.iter().any(|v| v.variance_reduction.is_some()) {
         rows.push(row("  variance reduction (downtime)", vs, |v| {
             v.variance_reduction.as_ref().map_or("–".into(), |r| {
@@ -561,6 +552,36 @@ fn planned(v: &VariantReport) -> Option<&super::operations::PlannedReport> {
 
 fn ops(v: &VariantReport) -> Option<&super::operations::OperationsReport> {
     v.operations.as_ref()
+}
+
+/// The operations rows (planned and unplanned downtime, crews,
+/// maintenance, hidden failures, shocks) as label and one cell per
+/// variant: the HTML report's operations table.
+pub fn operations_table(vs: &[VariantReport]) -> Vec<(String, Vec<String>)> {
+    let mut rows = Vec::new();
+    planned_rows(
+        vs,
+        &mut rows,
+        "availability excluding planned work (maintenance, tests)",
+        "planned / unplanned downtime h/yr",
+    );
+    operations_rows(vs, &mut rows);
+    rows.into_iter().map(|r| (r.label, r.cells)).collect()
+}
+
+/// Availability without planned work, and planned against unplanned
+/// downtime, when any variant has planned work.
+fn planned_rows(vs: &[VariantReport], rows: &mut Vec<Row>, availability: &str, split: &str) {
+    if vs.iter().any(|v| planned(v).is_some()) {
+        rows.push(row(availability, vs, |v| {
+            planned(v).map_or("–".into(), |p| percent_avail(p.availability_excluding_planned.mean))
+        }));
+        rows.push(row(split, vs, |v| {
+            planned(v).map_or("–".into(), |p| {
+                format!("{} / {}", sig(p.planned_downtime_hours.mean, 3), sig(p.unplanned_downtime_hours.mean, 3))
+            })
+        }));
+    }
 }
 
 fn operations_rows(vs: &[VariantReport], rows: &mut Vec<Row>) {
