@@ -1,7 +1,8 @@
 //! Operations checked against exact results computed here: repair crews
 //! (a birth–death Markov chain integrated over the year), planned
 //! maintenance (its own cause; availability with and without it), hidden
-//! failures found by periodic tests (the exact dead time, beside λτ/2),
+//! failures found by periodic tests (the exact dead time, beside λτ/2;
+//! tests that miss, by a recursion over the test intervals),
 //! common-cause shocks (an alternating renewal process, per-member and
 //! exactly-k hits, the β-factor form), and the documented rule for ages
 //! (Weibull units through zone outages). Means and standard errors come
@@ -266,6 +267,33 @@ fn periodic_tests_against_the_exact_dead_time() {
         })
         .collect();
     assert_z("unavailability of the tested unit (test duration included)", &per_down, down / T);
+}
+
+/// A test that misses a hidden failure with probability m leaves it hidden
+/// until a later test: per interval, from up the hidden time is the dead
+/// time and the unit ends failed with probability 1 − e^{−λw}; from failed
+/// it is the whole interval; at each test a failure stays hidden with
+/// probability m. Summed over the year's eight tests and its tail.
+#[test]
+fn tests_that_miss_against_the_interval_recursion() {
+    let (l, tau, m) = (1.0 / 2000.0, 1000.0, 0.3);
+    let text = LATENT.replace(r#", duration = "DURATION" }"#, r#", miss = "30%" }"#);
+    let r = run(&text);
+    let mut hidden_prob = 0.0; // P(failed and hidden) at the start of an interval
+    let mut hidden = 0.0;
+    let mut start = 0.0;
+    while start < T {
+        let w = (T - start).min(tau);
+        hidden += (1.0 - hidden_prob) * dead(l, w) + hidden_prob * w;
+        let failed = (1.0 - hidden_prob) * (1.0 - (-l * w).exp()) + hidden_prob;
+        hidden_prob = failed * m;
+        start += tau;
+    }
+    let per_hidden = r.per_trial(|t| t.latent[0].hidden_hours / T);
+    assert_z("hidden fraction with tests that miss 30%", &per_hidden, hidden / T);
+    // Tests that never miss hide less: the same recursion with m = 0.
+    let never = dead(l, tau) * 8.0 + dead(l, T - 8.0 * tau);
+    assert!(hidden > never * 1.2, "the recursion itself: {hidden} vs {never}");
 }
 
 /// P(Γ(n, ν) ≤ x): the n-th event of a Poisson process of rate ν by x.
