@@ -1,6 +1,7 @@
 //! Operations checked against exact results computed here: repair crews
 //! (a birth–death Markov chain integrated over the year), planned
-//! maintenance (its own cause; availability with and without it), hidden
+//! maintenance (its own cause; availability with and without it; all at
+//! once against rolling), hidden
 //! failures found by periodic tests (the exact dead time, beside λτ/2;
 //! tests that miss, by a recursion over the test intervals),
 //! common-cause shocks (an alternating renewal process, per-member and
@@ -178,6 +179,33 @@ fn maintenance_is_its_own_cause_and_availability_is_reported_without_it() {
     assert!((p.availability_excluding_planned.mean - (1.0 - mean_unplanned / T)).abs() < 1e-12);
     assert!(p.availability_excluding_planned.mean > r.availability.mean);
     assert!(r.causes.iter().any(|c| c.kind == "maintenance" && c.name == "a"));
+}
+
+/// `rolling = false` maintains every replica at once: a pair that never
+/// fails is down exactly 12 rounds × 2 h a year, all of it planned; rolling
+/// (the default) takes one replica at a time and the pair never goes down.
+#[test]
+fn maintenance_all_at_once_against_rolling() {
+    let text = |rolling: &str| {
+        format!(
+            "[simulation]\nhorizon = \"1y\"\ntrials = 50\nseed = 5\n[components.web]\ncount = 2\nmttf = \"1000000y\"\nmttr = \"1h\"\nmaintenance = {{ every = \"720h\", duration = \"2h\"{rolling} }}\n[services.site]\nup_when = {{ at_least = 1, of = [\"web\"] }}\n"
+        )
+    };
+    let at_once = run(&text(", rolling = false"));
+    let cause = at_once.model.maintenance_cause(0);
+    for t in &at_once.trials {
+        let planned: f64 = t.outages.iter().filter(|o| o.2 == cause).map(|o| o.1).sum();
+        assert_eq!(t.outages.len(), 12, "one outage a round");
+        assert!(
+            (planned - 24.0).abs() < 1e-9 && (t.summary.downtime - 24.0).abs() < 1e-9,
+            "{planned} h planned, {} h down",
+            t.summary.downtime
+        );
+    }
+    let rolling = run(&text(""));
+    assert!(rolling.trials.iter().all(|t| t.summary.downtime == 0.0 && t.outages.is_empty()));
+    let units: f64 = rolling.operations.as_ref().unwrap().maintenance[0].units_per_year.mean;
+    assert_eq!(units, 24.0, "both replicas, one after the other, each round");
 }
 
 /// Records the hidden-failure unit's down time from the happenings.
