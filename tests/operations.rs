@@ -1,5 +1,6 @@
 //! Operations checked against exact results computed here: repair crews
-//! (a birth–death Markov chain integrated over the year), planned
+//! (a birth–death Markov chain integrated over the year; a priority queue,
+//! a chain over failed sets and the unit in repair), planned
 //! maintenance (its own cause; availability with and without it; all at
 //! once against rolling), hidden
 //! failures found by periodic tests (the exact dead time, beside λτ/2;
@@ -151,6 +152,66 @@ mttr = "10h"
 [services.both]
 up_when = { all = ["a", "b"] }
 "#;
+
+/// Generator of three units (failure `l`, repair `m` each) sharing one crew
+/// member who, when free, takes the waiting unit of lowest `rank` (a
+/// permutation of 0, 1, 2): states are (failed set, unit in repair), state
+/// 0 all up. Returns the generator and, per state, whether unit 0 is down.
+fn three_ranked(l: f64, m: f64, rank: [usize; 3]) -> (Vec<Vec<f64>>, Vec<bool>) {
+    let mut states: Vec<(u8, usize)> = vec![(0, 0)];
+    for mask in 1u8..8 {
+        for u in (0..3).filter(|u| mask & (1 << u) != 0) {
+            states.push((mask, u));
+        }
+    }
+    let index = |st: (u8, usize)| states.iter().position(|&x| x == st).unwrap();
+    let mut q = vec![vec![0.0; states.len()]; states.len()];
+    for (i, &(mask, serving)) in states.iter().enumerate() {
+        for u in (0..3).filter(|u| mask & (1 << u) == 0) {
+            let next = mask | (1 << u);
+            q[i][index((next, if mask == 0 { u } else { serving }))] += l;
+        }
+        if mask != 0 {
+            let rest = mask & !(1 << serving);
+            let next = (0..3).filter(|u| rest & (1 << u) != 0).min_by_key(|&u| rank[u]).unwrap_or(0);
+            q[i][index((rest, next))] += m;
+        }
+    }
+    for (i, row) in q.iter_mut().enumerate() {
+        row[i] = -row.iter().sum::<f64>();
+    }
+    let down = states.iter().map(|&(mask, _)| mask & 1 != 0).collect();
+    (q, down)
+}
+
+/// A crew with `queue = "priority"` repairs the waiting component of lowest
+/// `priority` first: the service that needs only `a` is down as long as
+/// the chain says, with `a` first and with `a` last, and the two differ.
+#[test]
+fn priority_queue_against_its_markov_chain() {
+    let (l, m) = (0.02, 0.05);
+    let text = |pa: u32, pb: u32, pc: u32| {
+        let mut t = String::from(
+            "[simulation]\nhorizon = \"1y\"\ntrials = 3000\nseed = 21\n[crews.ops]\nsize = 1\nqueue = \"priority\"\n",
+        );
+        for (name, p) in [("a", pa), ("b", pb), ("c", pc)] {
+            t += &format!("[components.{name}]\nmttf = \"50h\"\nmttr = \"20h\"\ncrew = \"ops\"\npriority = {p}\n");
+        }
+        t + "[services.site]\nup_when = \"a\"\n"
+    };
+    let mut exact = Vec::new();
+    for (rank, (pa, pb, pc)) in [([0, 1, 2], (1, 2, 3)), ([2, 0, 1], (3, 1, 2))] {
+        let (q, down) = three_ranked(l, m, rank);
+        let total = integrate(&q, |_, _, _| {});
+        let a_down: f64 = total.iter().zip(&down).filter(|(_, d)| **d).map(|(p, _)| p).sum();
+        let r = run(&text(pa, pb, pc));
+        assert_z(&format!("priority a={pa}: downtime of a h/yr"), &downtime(&r), a_down);
+        exact.push(a_down);
+    }
+    // 11% apart, each measured to 0.15%: an engine that ignored the
+    // priorities would miss both by far more than 4 standard errors.
+    assert!(exact[1] > 1.08 * exact[0], "a last waits longer than a first: {exact:?}");
+}
 
 #[test]
 fn maintenance_is_its_own_cause_and_availability_is_reported_without_it() {
