@@ -529,5 +529,36 @@ mod tests {
         // Weights whose mean is not 1.
         let off: Vec<_> = trials().into_iter().map(|x| (x.0 * 1.2, x.1, x.2, x.3)).collect();
         assert!(verdict(&off, 10.0).is_some_and(|r| r.contains("mean likelihood ratio")));
+        // Boundaries are trusted: a share of exactly a tenth (1 of 10 h/yr
+        // over 37 outage trials), a relative error exactly at the target.
+        let mut tenth: Vec<_> = (0..37).map(|k| (1.0, if k == 0 { 1.0 } else { 0.25 }, 0.0, 1.0)).collect();
+        tenth.extend(std::iter::repeat_n((1.0, 0.0, 0.0, 0.0), 60));
+        let r = summarize(&m, &sums(&tenth), 2, 1, 1e-6, &Budget { target_re: 10.0, max_trials: 0 });
+        assert_eq!(r.largest_share, MAX_SHARE);
+        assert_eq!(r.refusal, None);
+        assert_eq!(verdict(&trials(), re), None);
+    }
+
+    /// Unweighted, identical trials (the weights all 1, no spread): the mean
+    /// weight is exactly 1 with no error, which is right, not suspicious;
+    /// with no spread there is no speed-up to report, and no CPU time
+    /// spent gives none either. A run without outages has a largest share
+    /// and an evenness of 0, not NaN.
+    #[test]
+    fn degenerate_sums_give_no_nan() {
+        let m = model("");
+        let same: Vec<_> = (0..40).map(|_| (1.0, 1.0, 0.0, 1.0)).collect();
+        let budget = Budget { target_re: 1.0, max_trials: 0 };
+        let r = summarize(&m, &sums(&same), 2, 1, 1e-6, &budget);
+        assert_eq!(r.refusal, None);
+        assert_eq!(r.mean_weight, [1.0, 0.0]);
+        assert_eq!(r.speedup, None);
+        let mut idle = sums(&trials());
+        idle.cpu = 0.0;
+        assert_eq!(summarize(&m, &idle, 2, 1, 1e-6, &budget).speedup, None);
+        let quiet: Vec<_> = (0..100).map(|_| (1.0, 0.0, 0.0, 0.0)).collect();
+        let r = summarize(&m, &sums(&quiet), 2, 1, 1e-6, &budget);
+        assert_eq!((r.largest_share, r.weight_evenness), (0.0, 0.0));
+        assert!(r.refusal.is_some_and(|r| r.contains("only 0 of 100")));
     }
 }

@@ -233,9 +233,12 @@ pub fn t95(df: u32) -> f64 {
     if df as usize <= TABLE.len() {
         return TABLE[df as usize - 1];
     }
+    // Cornish-Fisher to 1/n³: within 1e-6 of the quantile from 31 df on.
     let z = crate::stats::Z95;
     let n = f64::from(df);
-    z + (z.powi(3) + z) / (4.0 * n) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
+    z + (z.powi(3) + z) / (4.0 * n)
+        + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
+        + (3.0 * z.powi(7) + 19.0 * z.powi(5) + 17.0 * z.powi(3) - 15.0 * z) / (384.0 * n * n * n)
 }
 
 /// Mean, standard error and 95% half-width (t) of `xs`.
@@ -387,10 +390,15 @@ mod tests {
         // e-Handbook, table 1.3.6.7.2): small df from the table, large df
         // from the Cornish-Fisher expansion, within the table's rounding.
         assert!(t95(0).is_infinite());
+        for (df, t) in [(1, 12.706), (2, 4.303), (5, 2.571), (10, 2.228), (30, 2.042)] {
+            assert_relative_eq!(t95(df), t, max_relative = 1e-4);
+        }
+        // Beyond the table, against the quantile computed to 12 digits
+        // (mpmath: the root of the regularised incomplete beta function).
         for (df, t) in
-            [(1, 12.706), (2, 4.303), (5, 2.571), (10, 2.228), (30, 2.042), (40, 2.021), (60, 2.000), (100, 1.984)]
+            [(31, 2.0395134464), (40, 2.02107539031), (60, 2.00029782201), (100, 1.98397151852), (1000, 1.96233908083)]
         {
-            assert_relative_eq!(t95(df), t, max_relative = 1e-3);
+            assert_relative_eq!(t95(df), t, max_relative = 1e-6);
         }
         assert_relative_eq!(t95(1_000_000), 1.959966, max_relative = 1e-6);
         // Decreasing in df, across the table's end too.
@@ -450,6 +458,7 @@ mod tests {
         assert_eq!(s.weight_evenness, vec![1.0, 1.0]);
         assert_eq!(s.functionals.len(), 1);
         assert_relative_eq!(s.functionals[0].mean, 2.0 * m, max_relative = 1e-12);
+        assert_relative_eq!(s.functionals[0].ci95[0], 2.0 * (m - half), max_relative = 1e-12);
         assert_relative_eq!(s.functionals[0].ci95[1], 2.0 * (m + half), max_relative = 1e-12);
         assert_eq!(s.replicate_estimates.len(), 8);
         // A lower bound never goes below 0.
@@ -473,6 +482,12 @@ mod tests {
         // Nothing reached the event.
         let none: Vec<Replicate> = (0..8).map(|_| rep(0.0, &[20, 0], &[(20.0, 20.0), (0.0, 0.0)])).collect();
         assert!(refusal(&none, 1.0).is_some_and(|r| r.contains("no trajectory")));
+        let zero = summarize(&none, vec![50, 50], 1, 1.0);
+        assert_eq!((zero.largest_replicate_share, zero.weight_evenness[1]), (0.0, 0.0), "0, not NaN");
+        // Crossings whose likelihood ratios are all 0: degenerate, not NaN.
+        let weightless: Vec<Replicate> =
+            good().into_iter().map(|r| Replicate { weights: vec![(20.0, 20.0), (0.0, 0.0)], ..r }).collect();
+        assert!(refusal(&weightless, 1.0).is_some_and(|r| r.contains("level 2") && r.contains("degenerate")));
         // A level crossed fewer than 30 times in all (8 × 3 = 24), then exactly 30 (passes).
         let few: Vec<Replicate> = good().into_iter().map(|r| Replicate { hits: vec![20, 3], ..r }).collect();
         assert!(refusal(&few, 1.0).is_some_and(|r| r.contains("level 2") && r.contains("24 particles")));
