@@ -363,8 +363,9 @@ fn summarize(
     let variance = (second - downtime.estimate * downtime.estimate).max(0.0);
     let speedup = (downtime.std_error > 0.0 && s.cpu > 0.0)
         .then(|| variance * plain_per_trial / (downtime.std_error * downtime.std_error * s.cpu));
-    let plain_trials = (downtime.estimate > 0.0 && downtime.relative_error.is_finite())
-        .then(|| variance * (Z95 / (downtime.relative_error * downtime.estimate)).powi(2));
+    // A reliable estimate saw outages, so its mean and relative error are
+    // positive and finite.
+    let plain_trials = ok.then(|| variance * (Z95 / (downtime.relative_error * downtime.estimate)).powi(2));
     let windows = f64::from(model.slo_windows.max(1));
     RareDowntime {
         method: format!("importance sampling: failure clocks biased within {threshold} failures of an outage"),
@@ -386,7 +387,7 @@ fn summarize(
         plain_variance_per_trial: ok.then_some(variance),
         plain_cpu_seconds_per_trial: plain_per_trial,
         speedup: speedup.filter(|_| ok),
-        plain_trials_for_same_error: plain_trials.filter(|_| ok),
+        plain_trials_for_same_error: plain_trials,
     }
 }
 
