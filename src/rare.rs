@@ -484,6 +484,7 @@ mod tests {
         assert!(refusal(&none, 1.0).is_some_and(|r| r.contains("no trajectory")));
         let zero = summarize(&none, vec![50, 50], 1, 1.0);
         assert_eq!((zero.largest_replicate_share, zero.weight_evenness[1]), (0.0, 0.0), "0, not NaN");
+        assert!(zero.relative_error.is_infinite(), "an estimate of 0 has an infinite relative error, not NaN");
         // Crossings whose likelihood ratios are all 0: degenerate, not NaN.
         let weightless: Vec<Replicate> =
             good().into_iter().map(|r| Replicate { weights: vec![(20.0, 20.0), (0.0, 0.0)], ..r }).collect();
@@ -514,5 +515,30 @@ mod tests {
         assert!(refusal(&heavy, 100.0).is_some_and(|r| r.contains("holds 61%")));
         heavy[0].estimate = 16e-6; // 16 / 35: under half
         assert_eq!(refusal(&heavy, 100.0), None);
+        // Boundaries are trusted: exactly half in one replicate (3 of 6,
+        // in powers of two so the share is exact),
+        // a relative error exactly at the bound.
+        let half: Vec<Replicate> = [3.0, 1.0, 1.0, 1.0]
+            .iter()
+            .map(|&x| rep(x / 1_048_576.0, &[20, 10], &[(20.0, 20.0), (10.0, 10.0)]))
+            .collect();
+        assert_eq!(summarize(&half, vec![50, 50], 1, 100.0).largest_replicate_share, MAX_REPLICATE_SHARE);
+        assert_eq!(refusal(&half, 100.0), None);
+        assert_eq!(refusal(&good(), re), None);
+        // Uneven weights over very many crossings: evenness 9e-5 (below
+        // 1e-4) though they still count as 36 particles (above 30).
+        let many: Vec<Replicate> = (0..8).map(|_| rep(2e-6, &[20, 50_000], &[(20.0, 20.0), (0.75, 0.125)])).collect();
+        let s = summarize(&many, vec![50, 100_000], 1, 100.0);
+        assert_relative_eq!(s.weight_evenness[1], 9e-5, max_relative = 1e-12);
+        assert!(s.refused.is_some_and(|r| r.contains("degenerate")));
+    }
+
+    /// Identical replicates: no spread, so a zero standard error, and no
+    /// effective sample size to claim (0, not infinity).
+    #[test]
+    fn identical_replicates_claim_no_sample_size() {
+        let same: Vec<Replicate> = (0..8).map(|_| rep(2e-6, &[20, 10], &[(20.0, 20.0), (10.0, 10.0)])).collect();
+        let s = summarize(&same, vec![50, 50], 1, 1.0);
+        assert_eq!((s.std_error, s.relative_error, s.effective_sample_size), (0.0, 0.0, 0.0));
     }
 }
