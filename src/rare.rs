@@ -531,6 +531,11 @@ mod tests {
         let s = summarize(&many, vec![50, 100_000], 1, 100.0);
         assert_relative_eq!(s.weight_evenness[1], 9e-5, max_relative = 1e-12);
         assert!(s.refused.is_some_and(|r| r.contains("degenerate")));
+        // Exactly the smallest evenness trusted (10² / 1 / 10⁶ = 1e-4): trusted.
+        let edge: Vec<Replicate> = (0..8).map(|_| rep(2e-6, &[20, 125_000], &[(20.0, 20.0), (1.25, 0.125)])).collect();
+        let s = summarize(&edge, vec![50, 200_000], 1, 100.0);
+        assert_eq!(s.weight_evenness[1], MIN_WEIGHT_EVENNESS);
+        assert_eq!(s.refused, None);
     }
 
     /// Identical replicates: no spread, so a zero standard error, and no
