@@ -146,7 +146,7 @@ pub const MIN_WEIGHT_EVENNESS: f64 = 1e-4;
 
 /// Runs one replicate: `init` is the state at t = 0.
 fn replicate<P: Particle>(init: &P, top: u32, effort: &[u64], seed: u64, key: u64) -> Replicate {
-    let mut rng = stream(seed, key, 0x005e_ed5e_1ec7);
+    let mut rng = stream(seed, key, SELECTION);
     let mut entrances = vec![init.clone()];
     // Cumulative weights of the entrances, for selection in proportion.
     let mut cumulative = vec![1.0];
@@ -163,7 +163,7 @@ fn replicate<P: Particle>(init: &P, top: u32, effort: &[u64], seed: u64, key: u6
             let u = rng.random::<f64>() * total;
             let from = cumulative.partition_point(|&c| c <= u).min(entrances.len() - 1);
             let mut p = entrances[from].clone();
-            p.reseed(stream(seed, key, (stage as u64 + 1) << 40 | i));
+            p.reseed(stream(seed, key, particle_key(stage, i)));
             runs += 1;
             if p.level() >= target || p.advance(target) {
                 weights.push(p.weight());
@@ -218,6 +218,16 @@ fn replicate<P: Particle>(init: &P, top: u32, effort: &[u64], seed: u64, key: u6
         weights: moments,
         runs,
     }
+}
+
+/// Stream key of a replicate's selection of entrance states.
+const SELECTION: u64 = 0x005e_ed5e_1ec7;
+
+/// The stream key of particle `i` of stage `stage` within a replicate:
+/// distinct for every (stage, particle) pair with `i` < 2⁴⁰ (no stage
+/// starts that many), and at least 2⁴⁰, so never the selection's key.
+fn particle_key(stage: usize, i: u64) -> u64 {
+    (stage as u64 + 1) << 40 | i
 }
 
 /// Student t quantile for a two-sided 95% interval with `df` degrees of
@@ -404,6 +414,18 @@ mod tests {
         // Decreasing in df, across the table's end too.
         for df in 1..200 {
             assert!(t95(df + 1) < t95(df), "t95({}) >= t95({df})", df + 1);
+        }
+    }
+
+    #[test]
+    fn every_particle_of_every_stage_draws_its_own_stream() {
+        let mut keys = std::collections::HashSet::new();
+        for stage in 0..40 {
+            for i in [0, 1, 2, 1000, (1 << 40) - 1] {
+                let k = particle_key(stage, i);
+                assert_ne!(k, SELECTION, "the selection stream's key");
+                assert!(keys.insert(k), "stage {stage}, particle {i}: key {k:#x} reused");
+            }
         }
     }
 
