@@ -40,6 +40,7 @@ fn span_colour(lane: LaneKind, cause: Option<&str>) -> RGBColor {
     match (lane, cause) {
         (LaneKind::Component, Some("maintenance" | "test")) => PLANNED,
         (LaneKind::Component, Some(c)) if c.starts_with("shock ") => PALETTE[3],
+        (LaneKind::Component, Some("failover")) => PALETTE[6],
         _ => kind_colour(lane),
     }
 }
@@ -122,6 +123,9 @@ impl Chart for TimelineChart<'_> {
         }
         if causes(|c| c.starts_with("shock ")) {
             items.push(("taken down by a shock".into(), PALETTE[3]));
+        }
+        if causes(|c| c == "failover") {
+            items.push(("failing over to a standby".into(), PALETTE[6]));
         }
         if t.lanes.iter().any(|l| !l.unnoticed.is_empty()) {
             items.push(("corrupted, not yet noticed".into(), unnoticed_colour()));

@@ -63,7 +63,7 @@ pub struct Span {
     /// For the service: what started the outage (`zone use1-az1`); for a
     /// component's replica, when it was not a failure: `maintenance`,
     /// `test` or `shock NAME` (planned or common-cause, what took it down
-    /// first).
+    /// first); for a standby pair's lane, `failover` while it fails over.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
 }
@@ -247,7 +247,7 @@ impl Track {
     /// Down or up as a state (not counted): for failovers.
     fn set(&mut self, t: f64, down: bool) {
         if down && self.depth == 0 {
-            self.down(t);
+            self.down_for(t, Some("failover".into()));
         } else if !down && self.depth > 0 {
             self.depth = 1;
             self.up(t);
