@@ -2,63 +2,20 @@
 //! `tests/validation.rs`: every case within its scope (independent units
 //! with exponential laws, exponential zone and region outages) is
 //! reproduced to 1e-9 relative; every case outside it is refused with the
-//! reason. The closed forms are computed here, independently of the route:
-//! point availabilities combined through the structure function and
-//! integrated by Simpson's rule (100 000 intervals, error far below 1e-9).
+//! reason. The closed forms are those of `nines::validate::closed_form`
+//! (which the route does not use): point availabilities combined through
+//! the structure function and integrated by Simpson's rule (100 000
+//! intervals, error far below 1e-9).
 
 use nines::exact::{Route, analyse};
 use nines::model::Model;
+use nines::units::HOURS_PER_YEAR;
+use nines::validate::closed_form::{avail_exp, convolve, downtime_exp, structure_downtime, zone_count_dist};
 use std::path::Path;
-
-const HOURS_PER_YEAR: f64 = 8760.0;
 
 fn model(toml: &str) -> Model {
     let s = nines::scenario::load_str(Path::new("inline.toml"), toml, &[]).unwrap_or_else(|e| panic!("{e}"));
     s.variants.into_iter().next().expect("one variant")
-}
-
-fn simpson(f: impl Fn(f64) -> f64, a: f64, b: f64, n: usize) -> f64 {
-    let h = (b - a) / n as f64;
-    let mut s = f(a) + f(b);
-    for i in 1..n {
-        s += f(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
-    }
-    s * h / 3.0
-}
-
-fn avail_exp(up: f64, down: f64, t: f64) -> f64 {
-    let (l, m) = (1.0 / up, 1.0 / down);
-    m / (l + m) + l / (l + m) * (-(l + m) * t).exp()
-}
-
-fn downtime_exp(up: f64, down: f64, horizon: f64) -> f64 {
-    let (l, m) = (1.0 / up, 1.0 / down);
-    l / (l + m) * horizon - l / ((l + m) * (l + m)) * (1.0 - (-(l + m) * horizon).exp())
-}
-
-/// ∫₀^1y (1 − f(t)) dt.
-fn structure_downtime(f: impl Fn(f64) -> f64) -> f64 {
-    simpson(|t| 1.0 - f(t), 0.0, HOURS_PER_YEAR, 100_000)
-}
-
-fn zone_count_dist(z: f64, a: f64, m: usize) -> Vec<f64> {
-    let mut d = vec![0.0; m + 1];
-    d[0] = 1.0 - z;
-    for (k, dk) in d.iter_mut().enumerate() {
-        let binom = (0..k).fold(1.0, |c, i| c * (m - i) as f64 / (i + 1) as f64);
-        *dk += z * binom * a.powi(k as i32) * (1.0 - a).powi((m - k) as i32);
-    }
-    d
-}
-
-fn convolve(a: &[f64], b: &[f64]) -> Vec<f64> {
-    let mut out = vec![0.0; a.len() + b.len() - 1];
-    for (i, x) in a.iter().enumerate() {
-        for (j, y) in b.iter().enumerate() {
-            out[i + j] += x * y;
-        }
-    }
-    out
 }
 
 /// The route's transient downtime (h/y) matches `exact` to 1e-9 relative,
