@@ -119,8 +119,13 @@ fn assert_covers_999(what: &str, r: &DurabilityReport, exact: f64) {
     );
     assert!(r.estimator.reliable, "{what}: refused: {:?}", r.estimator.refusal);
     if !r.estimator.from_one_group {
-        let reported = r.loss_probability.as_ref().unwrap().estimate;
-        assert!((reported - mean).abs() <= 1e-12 * mean, "{what}: reported {reported} vs replicates {mean}");
+        let p = r.loss_probability.as_ref().unwrap();
+        assert!((p.estimate - mean).abs() <= 1e-12 * mean, "{what}: reported {} vs replicates {mean}", p.estimate);
+        // The reported relative error is the 95% Student half-width of the
+        // replicates over their mean (the test's t quantile is good to 1e-4
+        // from 30 degrees of freedom).
+        let re = t_quantile(1.959_963_984_540_054, (n - 1) as f64) * se / mean;
+        assert!((p.relative_error / re - 1.0).abs() < 1e-3, "{what}: relative error {} vs {re}", p.relative_error);
     }
     assert!((mean - exact).abs() <= half, "{what}: {mean} ± {half} misses the exact {exact}");
 }
@@ -362,4 +367,263 @@ fn a_refused_estimate_prints_no_number_and_fails_the_command() {
     let d = &r["variants"][0]["durability"][0];
     assert_eq!(d["estimator"]["reliable"], false);
     assert!(d.get("loss_probability").is_none() && d.get("durability_nines").is_none(), "{d}");
+}
+
+#[test]
+fn the_derived_figures_follow_from_the_loss_probability() {
+    // Four independent groups of two replicas over two years (AFR 60%,
+    // rebuild 150 h): the dataset's figures follow from one group's loss
+    // probability p1 over the horizon, known exactly.
+    let years = 2.0;
+    let text = scenario(2, 1, 60.0, 150.0, 8, "groups = 4").replace("horizon = \"1y\"", "horizon = \"2y\"");
+    let r = run(&text, Method::Plain, &Effort { target_re: 0.05, ..Effort::default() });
+    assert!(r.estimator.reliable && r.estimator.from_one_group, "{:?}", r.estimator);
+    let p1 = exact_loss(2, 1, 0.6 / HOURS_PER_YEAR, 1.0 / 150.0, years * HOURS_PER_YEAR);
+    let n = r.estimator.trials as f64;
+    let se1 = (p1 * (1.0 - p1) / n).sqrt();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-300);
+
+    // P(some group loses data within the horizon) = 1 − (1 − p1)⁴.
+    let p = r.loss_probability.as_ref().unwrap();
+    let exact = 1.0 - (1.0 - p1).powi(4);
+    let se = 4.0 * (1.0 - p1).powi(3) * se1;
+    eprintln!(
+        "four groups, two years: exact {exact:.5e}, measured {:.5e}, z = {:.2}",
+        p.estimate,
+        (p.estimate - exact) / se
+    );
+    assert!((p.estimate - exact).abs() < 4.0 * se, "{} vs {exact}", p.estimate);
+    assert!(p.ci95[0] < p.estimate && p.estimate < p.ci95[1], "{p:?}");
+    assert!(close(p.relative_error, (p.ci95[1] - p.ci95[0]) / 2.0 / p.estimate), "{p:?}");
+    assert!(p.relative_error <= 0.05, "{p:?}");
+
+    // A year's share of it, its nines and the mean time to data loss.
+    let annual = r.annual_loss_probability.as_ref().unwrap();
+    let per_year = |x: f64| 1.0 - (1.0 - x).powf(1.0 / years);
+    assert!(close(annual.estimate, per_year(p.estimate)), "{annual:?}");
+    assert!(close(annual.ci95[0], per_year(p.ci95[0])) && close(annual.ci95[1], per_year(p.ci95[1])), "{annual:?}");
+    assert!(close(r.durability_nines.unwrap(), -annual.estimate.log10()));
+    assert!(close(r.mttdl_years.unwrap(), years / -(1.0 - p.estimate).ln()), "{:?}", r.mttdl_years);
+
+    // A group that loses data counts once: 4 p1 groups per horizon.
+    let lost = r.groups_lost_per_year.as_ref().unwrap();
+    let lost_exact = 4.0 * p1 / years;
+    let lost_se = 4.0 * se1 / years;
+    assert!((lost.estimate - lost_exact).abs() < 4.0 * lost_se, "{} vs {lost_exact}", lost.estimate);
+    assert!(lost.ci95[0] < lost.estimate && lost.estimate < lost.ci95[1], "{lost:?}");
+    // Its interval is the mean's: half-width 1.96 × the per-group SE.
+    let half = (lost.ci95[1] - lost.ci95[0]) / 2.0;
+    assert!((half / (1.959_963_984_540_054 * lost_se) - 1.0).abs() < 0.05, "{half} vs {lost_se}");
+    let bytes = r.bytes_lost_per_year.as_ref().unwrap();
+    let per_group = r.size_bytes / 4.0;
+    assert!(close(bytes.estimate, lost.estimate * per_group), "{bytes:?}");
+    assert!(close(bytes.ci95[1], lost.ci95[1] * per_group), "{bytes:?}");
+    assert_eq!(r.loss_by_cause.len(), 1);
+    assert_eq!(r.loss_by_cause[0].cause, "devices failing on their own");
+    assert!(close(r.loss_by_cause[0].share, 1.0));
+}
+
+/// P(absorbed in `to` before `t`), from state 0 of the chain with
+/// generator off-diagonal rates `q` (uniformisation).
+fn absorbed(q: &[Vec<f64>], to: usize, t: f64) -> f64 {
+    let n = q.len();
+    let out: Vec<f64> = q.iter().map(|row| row.iter().sum()).collect();
+    let big = out.iter().copied().fold(0.0, f64::max);
+    let lt = big * t;
+    let mut v = vec![0.0; n];
+    v[0] = 1.0;
+    let mut total = 0.0;
+    for j in 0..(lt + 12.0 * lt.sqrt() + 100.0) as usize {
+        total += (-lt + j as f64 * lt.ln() - ln_factorial(j)).exp() * v[to];
+        let mut next = vec![0.0; n];
+        for i in 0..n {
+            next[i] += v[i] * (1.0 - out[i] / big);
+            for (k, rate) in q[i].iter().enumerate() {
+                next[k] += v[i] * rate / big;
+            }
+        }
+        v = next;
+    }
+    total
+}
+
+/// P(loss before `t`) for `n` devices tolerating `m` failed at once,
+/// failing at rate λ, noticed at rate δ, then rebuilt at rate μ: the chain
+/// on (noticing, rebuilding) counts, absorbed when more than m are down.
+fn exact_loss_with_detection(n: usize, m: usize, lambda: f64, delta: f64, mu: f64, t: f64) -> f64 {
+    let states: Vec<(usize, usize)> = (0..=m).flat_map(|d| (0..=m - d).map(move |r| (d, r))).collect();
+    let index = |s: (usize, usize)| states.iter().position(|x| *x == s);
+    let loss = states.len();
+    let mut q = vec![vec![0.0; loss + 1]; loss + 1];
+    for (i, &(d, r)) in states.iter().enumerate() {
+        q[i][index((d + 1, r)).unwrap_or(loss)] += (n - d - r) as f64 * lambda;
+        if d > 0 {
+            q[i][index((d - 1, r + 1)).unwrap()] += d as f64 * delta;
+        }
+        if r > 0 {
+            q[i][index((d, r - 1)).unwrap()] += r as f64 * mu;
+        }
+    }
+    absorbed(&q, loss, t)
+}
+
+/// Plain Monte Carlo within 4 binomial standard errors (computed here from
+/// the trajectories run) of `exact`.
+fn assert_plain_agrees(what: &str, r: &DurabilityReport, exact: f64) {
+    assert_eq!(r.estimator.method, "plain Monte Carlo", "{what}");
+    let p = r.loss_probability.as_ref().unwrap_or_else(|| panic!("{what}: {:?}", r.estimator.refusal)).estimate;
+    let n = r.estimator.trials as f64;
+    let se = (exact * (1.0 - exact) / n).sqrt();
+    eprintln!("{what}: exact {exact:.5e}, plain {p:.5e} over {n} trajectories, z = {:.2}", (p - exact) / se);
+    assert!((p - exact).abs() < 4.0 * se, "{what}: {p} vs {exact}");
+}
+
+#[test]
+fn the_detection_delay_lengthens_the_window_as_its_chain_says() {
+    // Two replicas (AFR 50%): failures noticed after an exponential 48 h,
+    // then rebuilt in an exponential 100 h. Without the delay p would be
+    // a third lower, far outside the interval.
+    let (lambda, delta, mu) = (0.5 / HOURS_PER_YEAR, 1.0 / 48.0, 1.0 / 100.0);
+    let exact = exact_loss_with_detection(2, 1, lambda, delta, mu, HOURS_PER_YEAR);
+    let without = exact_loss(2, 1, lambda, mu, HOURS_PER_YEAR);
+    assert!(exact > 1.3 * without, "{exact} vs {without}");
+    let delay = "detection = { type = \"exponential\", mean = \"48h\" }";
+    let effort = Effort { target_re: 0.04, ..Effort::default() };
+    let r = run(&scenario(2, 1, 50.0, 100.0, 31, delay), Method::Plain, &effort);
+    assert_plain_agrees("two replicas, detection 48 h", &r, exact);
+    // And splitting, for three replicas where it is rare.
+    let (lambda, delta, mu) = (2.0 / HOURS_PER_YEAR, 1.0 / 24.0, 1.0 / 72.0);
+    let exact = exact_loss_with_detection(3, 2, lambda, delta, mu, HOURS_PER_YEAR);
+    let delay = "detection = { type = \"exponential\", mean = \"24h\" }";
+    for seed in [32, 33] {
+        let r = run(&scenario(3, 1, 200.0, 72.0, seed, delay), Method::Splitting, &Effort::default());
+        assert_covers_999(&format!("three replicas, detection 24 h, seed {seed}"), &r, exact);
+    }
+}
+
+#[test]
+fn a_common_cause_event_loses_the_group_when_too_many_devices_go_at_once() {
+    // Devices that practically never fail on their own, rebuilt in 1 h;
+    // common-cause events at rate r each fail every device with
+    // probability q. A group is lost at an event that fails more than it
+    // tolerates: P = 1 − exp(−r·T·P(Binomial(n, q) > m)), overlapping
+    // events (within the hour's rebuild) being negligible.
+    let tail = |n: u32, m: u32, q: f64| -> f64 {
+        (m + 1..=n)
+            .map(|j| {
+                let c = (1..=j).map(|i| (n - j + i) as f64 / i as f64).product::<f64>();
+                c * q.powi(j as i32) * (1.0 - q).powi((n - j) as i32)
+            })
+            .sum()
+    };
+    let effort = Effort { target_re: 0.05, ..Effort::default() };
+    for (n, k, rate, q, seed) in [(3, 1, 2.0, 0.3, 41), (9, 6, 0.2, 0.3, 42)] {
+        let cc = format!("common_cause = {{ rate = \"{rate}/y\", probability = \"{}%\" }}", q * 100.0);
+        let r = run(&scenario(n, k, 0.000001, 1.0, seed, &cc), Method::Plain, &effort);
+        let exact = 1.0 - (-rate * tail(n, n - k, q)).exp();
+        assert_plain_agrees(&format!("{}, common cause {rate}/y at {q}", r.scheme), &r, exact);
+        assert_eq!(r.loss_by_cause.len(), 1, "{:?}", r.loss_by_cause);
+        assert_eq!(r.loss_by_cause[0].cause, "common cause");
+    }
+    // Rare: q = 2%, 1 event a year: p = 1 − e^(−q³) ≈ 8e-6, by splitting
+    // (whose biased runs make events fail more devices, and weigh them).
+    let cc = "common_cause = { rate = \"1/y\", probability = \"2%\" }";
+    for seed in [43, 44] {
+        let effort = Effort { target_re: 0.2, ..Effort::default() };
+        let r = run(&scenario(3, 1, 0.000001, 1.0, seed, cc), Method::Splitting, &effort);
+        assert_covers_999(&format!("rare common cause, seed {seed}"), &r, 1.0 - (-(0.02f64.powi(3))).exp());
+    }
+}
+
+#[test]
+fn fragments_sharing_a_device_are_lost_together() {
+    // 4+2 with two fragments a device is three devices of which any two
+    // hold the data: the chain of 2-of-3 devices.
+    let exact = exact_loss(3, 2, 0.3 / HOURS_PER_YEAR, 1.0 / 100.0, HOURS_PER_YEAR);
+    let text = scenario(6, 4, 30.0, 100.0, 51, "fragments_per_device = 2");
+    let r = run(&text, Method::Plain, &Effort { target_re: 0.05, ..Effort::default() });
+    assert_plain_agrees("4+2, two fragments a device", &r, exact);
+    for seed in [52, 53] {
+        let text = scenario(6, 4, 1.0, 100.0, seed, "fragments_per_device = 2");
+        let exact = exact_loss(3, 2, 0.01 / HOURS_PER_YEAR, 1.0 / 100.0, HOURS_PER_YEAR);
+        let r = run(&text, Method::Splitting, &Effort::default());
+        assert_covers_999(&format!("4+2 on three devices, seed {seed}"), &r, exact);
+    }
+}
+
+#[test]
+fn a_destroyed_region_takes_a_dataset_spread_over_its_zones() {
+    // Three replicas over three zones of one region whose outages (1 a
+    // year) destroy it with probability 4%: P = 1 − e^(−0.04). The zones'
+    // own outages never destroy anything.
+    let region = r#"
+zones = ["a", "b", "c"]
+groups = 100
+
+[regions.r]
+zones = ["a", "b", "c"]
+outage = { rate = "1/y", duration = "1h", destroy_probability = "4%" }
+zone_outage = { rate = "3/y", duration = "1h" }
+"#;
+    let text = scenario(3, 1, 0.000001, 24.0, 61, region);
+    let r = run(&text, Method::Auto, &Effort { target_re: 0.05, ..Effort::default() });
+    assert_plain_agrees("three zones, region destroyed", &r, 1.0 - (-0.04f64).exp());
+    assert!(!r.estimator.from_one_group);
+    assert_eq!(r.loss_by_cause.len(), 1);
+    assert_eq!(r.loss_by_cause[0].cause, "zone or region destroyed");
+    let lost = r.groups_lost_per_year.as_ref().unwrap().estimate;
+    assert!((lost / r.loss_probability.as_ref().unwrap().estimate - 100.0).abs() < 1e-9, "{lost}");
+}
+
+/// P(loss before `t`) for two replicas failing at rate λ each, a failed one
+/// rebuilt in exactly `w`: after the first failure the other must fail
+/// within the window, else both are new again (a renewal equation, solved
+/// on a grid of `w`/`steps`).
+fn exact_loss_fixed_window(lambda: f64, w: f64, t: f64, steps: usize) -> f64 {
+    let h = w / steps as f64;
+    let cells = (t / h).ceil() as usize;
+    let first = |s: f64| 2.0 * lambda * (-2.0 * lambda * s).exp();
+    let in_window = |x: f64| 1.0 - (-lambda * x.min(w)).exp();
+    let mut l = vec![0.0; cells + 1];
+    for i in 1..=cells {
+        let ti = i as f64 * h;
+        let mut sum = 0.0;
+        for j in 0..i {
+            let s = (j as f64 + 0.5) * h;
+            let mut v = in_window(ti - s);
+            if ti - s > w {
+                // L at ti − s − w, between grid points.
+                let x = (ti - s - w) / h;
+                let (lo, frac) = (x.floor() as usize, x - x.floor());
+                v += (-lambda * w).exp() * (l[lo] * (1.0 - frac) + l[(lo + 1).min(i - 1)] * frac);
+            }
+            sum += first(s) * v * h;
+        }
+        l[i] = sum;
+    }
+    l[cells]
+}
+
+#[test]
+fn a_rebuild_at_a_fixed_bandwidth_is_a_fixed_window() {
+    // Two replicas (AFR 100%), 36 TB a device at 100 MB/s: every rebuild
+    // takes exactly 100 h.
+    let lambda = 1.0 / HOURS_PER_YEAR;
+    let exact = exact_loss_fixed_window(lambda, 100.0, HOURS_PER_YEAR, 25);
+    // The grid is fine enough: halving it moves the answer by < 0.1%.
+    let coarse = exact_loss_fixed_window(lambda, 100.0, HOURS_PER_YEAR, 12);
+    assert!((coarse / exact - 1.0).abs() < 1e-3, "{coarse} vs {exact}");
+    let text = scenario(2, 1, 100.0, 1.0, 71, "").replace(
+        "rebuild = { type = \"exponential\", mean = \"1h\" }",
+        "rebuild_bandwidth = \"100MB/s\"\ndevice_size = \"36TB\"",
+    );
+    let effort = Effort { target_re: 0.04, ..Effort::default() };
+    let r = run(&text, Method::Plain, &effort);
+    assert_plain_agrees("two replicas, 100 h rebuilds", &r, exact);
+    // Shared, the bandwidth goes whole to the one rebuild a pair can have
+    // before it loses data: the same window.
+    let r = run(&text.replace("device_size", "shared_bandwidth = true\ndevice_size"), Method::Plain, &effort);
+    assert_plain_agrees("two replicas, 100 h rebuilds, shared bandwidth", &r, exact);
+    // A window of 800 h (bits taken for bytes) would be far outside.
+    assert!(exact_loss_fixed_window(lambda, 800.0, HOURS_PER_YEAR, 25) > 5.0 * exact);
 }

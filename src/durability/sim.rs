@@ -20,14 +20,17 @@
 //! data loss. For splitting, it can also sample *biased*: while an owner
 //! has lost fragments, its intact devices fail with their hazard multiplied
 //! by b (failure biasing: b makes a further failure within the degraded
-//! spell about 30% likely rather than rare; stronger biasing spreads the
+//! spell about 20% likely rather than rare; stronger biasing spreads the
 //! weights over long spells too thin), and the trajectory carries the
 //! likelihood ratio of what it sampled, exp(Σ (b − 1)·ΔH) for survivals and
 //! 1/b per biased failure. Without this, reaching the next level from a
 //! degraded state is one rare race that splitting alone cannot subdivide.
 //! Biased runs also let a zone or region outage destroy its data with
 //! probability at least 0.3 (weighed by p/0.3, or (1 − p)/0.7 when it
-//! does not), so destruction paths are explored as often as device ones.
+//! does not), so destruction paths are explored as often as device ones,
+//! and a common-cause event that fails anything fails a number of devices
+//! uniform over 1..=n (weighed back), so an event that takes a whole group
+//! is not a one-in-qⁿ draw.
 
 use crate::dist::Dist;
 use crate::model::{DataGroup, Model, NONE, OutageProcess, Rebuild};
@@ -49,7 +52,7 @@ pub enum Cause {
 
 /// Target probability that the next change of a degraded owner is a
 /// further failure, under biasing (0.5 is classic balanced failure
-/// biasing; 0.3 keeps the likelihood ratios of long degraded spells from
+/// biasing; 0.2 keeps the likelihood ratios of long degraded spells from
 /// spreading, measured on the tests' codes).
 const BIAS_THETA: f64 = 0.2;
 
@@ -478,6 +481,35 @@ impl<'c, 'm> Trajectory<'c, 'm> {
         };
     }
 
+    /// The devices of `candidates` a common-cause event fails, in a biased
+    /// run: as often none as unbiased (weight 1), otherwise a number of
+    /// them uniform over 1..=n (then which ones uniformly, as unbiased),
+    /// weighed by P(j of n) · n / P(at least one). Unbiased, a group of n
+    /// devices loses all n to one event with probability qⁿ; here with
+    /// probability P(at least one)/n, so losses by one event of too many
+    /// devices are seen without weights growing over events that fail
+    /// nothing.
+    fn biased_cc_hits(&mut self, mut candidates: Vec<usize>, q: f64) -> Vec<usize> {
+        let n = candidates.len();
+        if q >= 1.0 {
+            return candidates;
+        }
+        let ln_none = n as f64 * (-q).ln_1p();
+        if n == 0 || self.rng.random::<f64>() < ln_none.exp() {
+            return Vec::new();
+        }
+        let j = self.rng.random_range(1..=n);
+        let ln_choose: f64 = (1..=j).map(|i| ((n - j + i) as f64 / i as f64).ln()).sum();
+        let ln_p = ln_choose + j as f64 * q.ln() + (n - j) as f64 * (-q).ln_1p();
+        self.log_w += ln_p + (n as f64).ln() - (-ln_none.exp_m1()).ln();
+        for i in 0..j {
+            let k = self.rng.random_range(i..n);
+            candidates.swap(i, k);
+        }
+        candidates.truncate(j);
+        candidates
+    }
+
     /// A device failure drawn from a clock with multiplier `b`.
     fn biased_failure(&mut self, b: f64) {
         if b != 1.0 {
@@ -707,8 +739,16 @@ impl<'c, 'm> Trajectory<'c, 'm> {
             }
             Ev::PristineCc => {
                 let (_, q) = ctx.g.common_cause.expect("scheduled only with common causes");
-                let hit: Vec<bool> =
-                    (0..ctx.devices).map(|d| self.rng.random::<f64>() < q && !self.site_lost(d)).collect();
+                let hit: Vec<bool> = if self.biased {
+                    let live: Vec<usize> = (0..ctx.devices).filter(|&d| !self.site_lost(d)).collect();
+                    let mut hit = vec![false; ctx.devices];
+                    for d in self.biased_cc_hits(live, q) {
+                        hit[d] = true;
+                    }
+                    hit
+                } else {
+                    (0..ctx.devices).map(|d| self.rng.random::<f64>() < q && !self.site_lost(d)).collect()
+                };
                 self.settle_pristine();
                 if hit.contains(&true) {
                     let gi = self.materialize();
@@ -737,9 +777,16 @@ impl<'c, 'm> Trajectory<'c, 'm> {
             Ev::GroupCc(gi) => {
                 let (rate, q) = ctx.g.common_cause.expect("scheduled only with common causes");
                 self.settle(gi);
-                for d in 0..ctx.devices {
-                    if matches!(self.touched[gi].dev[d], Dev::Up { .. }) && self.rng.random::<f64>() < q {
+                if self.biased {
+                    let up = (0..ctx.devices).filter(|&d| matches!(self.touched[gi].dev[d], Dev::Up { .. })).collect();
+                    for d in self.biased_cc_hits(up, q) {
                         self.fail_device(gi, d, true);
+                    }
+                } else {
+                    for d in 0..ctx.devices {
+                        if matches!(self.touched[gi].dev[d], Dev::Up { .. }) && self.rng.random::<f64>() < q {
+                            self.fail_device(gi, d, true);
+                        }
                     }
                 }
                 self.touched[gi].cc_next = t + exp(&mut self.rng, rate);
