@@ -279,6 +279,12 @@ fn the_pilot_chooses_plain_monte_carlo_when_losses_are_common() {
     assert_eq!(r.estimator.method, "plain Monte Carlo");
     let r = run(&scenario(3, 1, 2.0, 24.0, 4, ""), Method::Auto, &Effort::default());
     assert!(r.estimator.method.starts_with("multilevel splitting"), "{}", r.estimator.method);
+    // The same splitting run as when asked for, plus the pilot's 20 000
+    // trajectories in the count.
+    let s = run(&scenario(3, 1, 2.0, 24.0, 4, ""), Method::Splitting, &Effort::default());
+    assert_eq!(r.estimator.trials, s.estimator.trials + 20_000);
+    let bits = |r: &DurabilityReport| r.loss_probability.as_ref().map(|p| p.estimate.to_bits());
+    assert_eq!(bits(&r), bits(&s));
 }
 
 #[test]
