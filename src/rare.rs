@@ -568,4 +568,97 @@ mod tests {
         let s = summarize(&same, vec![50, 50], 1, 1.0);
         assert_eq!((s.std_error, s.relative_error, s.effective_sample_size), (0.0, 0.0, 0.0));
     }
+
+    /// A particle climbing a ladder: from level ℓ it reaches ℓ + 1 with
+    /// probability `p[ℓ]`, else stops; P(top) = Π p.
+    #[derive(Clone)]
+    struct Ladder {
+        level: u32,
+        p: Vec<f64>,
+        rng: SimRng,
+    }
+
+    impl Particle for Ladder {
+        fn level(&self) -> u32 {
+            self.level
+        }
+        fn advance(&mut self, target: u32) -> bool {
+            while self.level < target {
+                if self.rng.random::<f64>() >= self.p[self.level as usize] {
+                    return false;
+                }
+                self.level += 1;
+            }
+            true
+        }
+        fn reseed(&mut self, rng: SimRng) {
+            self.rng = rng;
+        }
+        fn weight(&self) -> f64 {
+            1.0
+        }
+        fn finish(&mut self) {}
+        fn functionals(&self) -> Vec<f64> {
+            Vec::new()
+        }
+    }
+
+    fn ladder(p: &[f64]) -> Ladder {
+        Ladder { level: 0, p: p.to_vec(), rng: stream(1, 2, 3) }
+    }
+
+    #[test]
+    fn the_plan_expects_about_60_crossings_a_level() {
+        // Every level crossed at least 5 times by the first pilot (1000 a
+        // stage): effort ≈ 60/p (at least 200), from that pilot alone.
+        let (effort, spent) = plan(&ladder(&[0.1, 0.02, 0.5]), 3, 7, 50_000_000);
+        assert_eq!(spent, 3000);
+        for (e, p) in effort.iter().zip([0.1f64, 0.02, 0.5]) {
+            let want = (60.0 / p).max(200.0);
+            assert!((*e as f64 / want - 1.0).abs() < 0.5, "{effort:?}: {e} vs {want}");
+        }
+        // A level crossed by 1 in 1000 needs pilots of 1000, 4000 and
+        // 16 000 a stage (the first two see fewer than 5 crossings).
+        let (effort, spent) = plan(&ladder(&[0.001, 0.5]), 2, 7, 50_000_000);
+        assert!((effort[0] as f64 / 60_000.0 - 1.0).abs() < 0.5, "{effort:?}");
+        assert_eq!(effort[1], 200, "60 / 0.5 = 120 is raised to the floor of 200");
+        assert!(spent > 16_000 && spent <= 2 * 21_000, "{spent}");
+    }
+
+    #[test]
+    fn a_level_never_crossed_stops_the_plan_at_its_allowance() {
+        // Nothing ever crosses: the pilot grows fourfold until its runs
+        // pass an eighth of the allowance (1000 + 4000 + … + 256 000 =
+        // 341 000 > 1 000 000 / 8), and asks for 8 times its last size,
+        // within the bound of 2 000 000 a stage.
+        let (effort, spent) = plan(&ladder(&[0.0, 0.5]), 2, 7, 1_000_000);
+        assert_eq!(spent, 341_000);
+        assert_eq!(effort, vec![2_000_000, 2_000_000]);
+        let (effort, spent) = plan(&ladder(&[0.0, 0.5]), 2, 7, 100_000);
+        assert_eq!((effort, spent), (vec![128_000, 128_000], 21_000));
+    }
+
+    #[test]
+    fn splitting_a_ladder_estimates_the_product_of_its_steps() {
+        // P(top) = 0.01 · 0.05 · 0.2 = 1e-4, each level's crossing
+        // fraction is its step's p, and every run is counted.
+        let p = [0.01, 0.05, 0.2];
+        let exact: f64 = p.iter().product();
+        let s = estimate(&ladder(&p), 3, 11, &Effort::default());
+        assert!(s.refused.is_none(), "{:?}", s.refused);
+        let xs = &s.replicate_estimates;
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let se = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) / n).sqrt();
+        assert_relative_eq!(s.estimate, mean, max_relative = 1e-12);
+        assert!((mean - exact).abs() < 3.5 * se, "{mean} ± {se} vs {exact}");
+        for (i, q) in p.iter().enumerate() {
+            let started = (s.effort_per_stage[i] * u64::from(s.replicates)) as f64;
+            let sd = (q * (1.0 - q) / started).sqrt();
+            assert!((s.hit_fraction[i] - q).abs() < 4.0 * sd, "level {i}: {} vs {q}", s.hit_fraction[i]);
+        }
+        let (_, spent) = plan(&ladder(&p), 3, 11, Effort::default().max_runs);
+        let per_replicate: u64 = s.effort_per_stage.iter().sum();
+        assert_eq!(s.runs, spent + u64::from(s.replicates) * per_replicate);
+    }
 }
