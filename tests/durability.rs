@@ -644,3 +644,69 @@ fn a_rebuild_at_a_fixed_bandwidth_is_a_fixed_window() {
     // A window of 800 h (bits taken for bytes) would be far outside.
     assert!(exact_loss_fixed_window(lambda, 800.0, HOURS_PER_YEAR, 25) > 5.0 * exact);
 }
+
+#[test]
+fn a_destroyed_zone_and_failing_devices_follow_their_chain() {
+    // Two replicas in zones a and b, each zone destroyed at rate δ (2
+    // one-second outages a year, each destroying with probability d) and
+    // re-protected at rate ρ, devices failing at λ and rebuilt at μ. The
+    // chain: all well → one device rebuilding (2λ) or one zone lost (2δ);
+    // from either, loss when the other device fails or the other zone is
+    // destroyed (λ + δ); a rebuilding device whose own zone is destroyed
+    // waits for its zone instead (δ). Paths with a pristine group missing a
+    // destroyed zone's copy are where splitting biases the pristine devices.
+    let chain = |afr: f64, d: f64| {
+        let (lambda, delta) = (afr / HOURS_PER_YEAR, 2.0 * d / HOURS_PER_YEAR);
+        let (mu, rho) = (1.0 / 48.0, 1.0 / 240.0);
+        // States: 0 well, 1 rebuilding, 2 zone lost, 3 loss.
+        let q = vec![
+            vec![0.0, 2.0 * lambda, 2.0 * delta, 0.0],
+            vec![mu, 0.0, delta, lambda + delta],
+            vec![rho, 0.0, 0.0, lambda + delta],
+            vec![0.0; 4],
+        ];
+        absorbed(&q, 3, HOURS_PER_YEAR)
+    };
+    let text = |afr: f64, d: f64, seed: u64| {
+        let zones = format!(
+            r#"zones = ["a", "b"]
+zone_rebuild = {{ type = "exponential", mean = "240h" }}
+
+[regions.r]
+zones = ["a", "b"]
+zone_outage = {{ rate = "2/y", duration = "1s", destroy_probability = "{d}%" }}
+"#,
+            d = d * 100.0
+        );
+        scenario(2, 1, afr * 100.0, 48.0, seed, &zones)
+    };
+    let exact = chain(0.5, 0.1);
+    let r = run(&text(0.5, 0.1, 81), Method::Plain, &Effort { target_re: 0.03, ..Effort::default() });
+    assert_plain_agrees("two zones, destruction 10%, AFR 50%", &r, exact);
+    let exact = chain(0.01, 0.01);
+    for seed in [82, 83] {
+        let r = run(&text(0.01, 0.01, seed), Method::Splitting, &Effort::default());
+        assert_covers_999(&format!("two zones, destruction 1%, AFR 1%, seed {seed}"), &r, exact);
+    }
+}
+
+#[test]
+fn rebuilds_sharing_a_bandwidth_take_longer_together() {
+    // Three replicas (AFR 1%), 36 TB a device at 100 MB/s: one rebuild
+    // takes w = 100 h. Data is lost when the third device fails while two
+    // are down. A second failure s into the first's rebuild leaves two
+    // down for w − s, or, sharing the bandwidth, for 2(w − s) (both at half
+    // speed until the first is done). To first order in λw (1e-4 here):
+    // P = 3λT · ∫₀ʷ 2λ · λ·c(w − s) ds = 3λ³w²T·c, with c = 1 or 2.
+    let lambda = 0.01 / HOURS_PER_YEAR;
+    let first_order = 3.0 * lambda.powi(3) * 100.0f64.powi(2) * HOURS_PER_YEAR;
+    let text = scenario(3, 1, 1.0, 1.0, 91, "").replace(
+        "rebuild = { type = \"exponential\", mean = \"1h\" }",
+        "rebuild_bandwidth = \"100MB/s\"\ndevice_size = \"36TB\"",
+    );
+    let alone = run(&text, Method::Splitting, &Effort::default());
+    assert_covers_999("three replicas, 100 h rebuilds", &alone, first_order);
+    let shared = text.replace("device_size", "shared_bandwidth = true\ndevice_size");
+    let shared = run(&shared, Method::Splitting, &Effort::default());
+    assert_covers_999("three replicas, 100 h rebuilds, shared bandwidth", &shared, 2.0 * first_order);
+}
