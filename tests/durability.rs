@@ -710,3 +710,39 @@ fn rebuilds_sharing_a_bandwidth_take_longer_together() {
     let shared = run(&shared, Method::Splitting, &Effort::default());
     assert_covers_999("three replicas, 100 h rebuilds, shared bandwidth", &shared, 2.0 * first_order);
 }
+
+#[test]
+fn common_causes_striking_a_group_under_repair_follow_their_chain() {
+    // Common-cause events (rate r, each intact device failing with
+    // probability q) often strike a group still rebuilding from the last
+    // one when rebuilds take 30 days: the chain on the number j of failed
+    // devices jumps by i at rate r·C(n − j, i)·qⁱ(1 − q)ⁿ⁻ʲ⁻ⁱ and comes
+    // down at jμ; devices practically never fail on their own.
+    let chain = |n: usize, m: usize, rate: f64, q: f64, mu: f64| {
+        let choose = |a: usize, b: usize| (1..=b).map(|i| (a - b + i) as f64 / i as f64).product::<f64>();
+        let loss = m + 1;
+        let mut g = vec![vec![0.0; loss + 1]; loss + 1];
+        for j in 0..=m {
+            for i in 1..=n - j {
+                let p = choose(n - j, i) * q.powi(i as i32) * (1.0 - q).powi((n - j - i) as i32);
+                g[j][(j + i).min(loss)] += rate / HOURS_PER_YEAR * p;
+            }
+            if j > 0 {
+                g[j][j - 1] += j as f64 * mu;
+            }
+        }
+        absorbed(&g, loss, HOURS_PER_YEAR)
+    };
+    let case = |q: f64, seed: u64| {
+        let extra = format!("common_cause = {{ rate = \"4/y\", probability = \"{}%\" }}", q * 100.0);
+        scenario(3, 1, 0.000001, 720.0, seed, &extra)
+    };
+    let exact = chain(3, 2, 4.0, 0.3, 1.0 / 720.0);
+    let r = run(&case(0.3, 101), Method::Plain, &Effort { target_re: 0.03, ..Effort::default() });
+    assert_plain_agrees("common causes, 30-day rebuilds, q = 30%", &r, exact);
+    let exact = chain(3, 2, 4.0, 0.02, 1.0 / 720.0);
+    for seed in [102, 103] {
+        let r = run(&case(0.02, seed), Method::Splitting, &Effort::default());
+        assert_covers_999(&format!("common causes, 30-day rebuilds, q = 2%, seed {seed}"), &r, exact);
+    }
+}
