@@ -562,4 +562,61 @@ mod tests {
         assert_eq!((r.largest_share, r.weight_evenness), (0.0, 0.0));
         assert!(r.refusal.is_some_and(|r| r.contains("only 0 of 100")));
     }
+
+    #[test]
+    fn sums_add_field_by_field() {
+        // Chunks combine by adding every sum (the largest share by max):
+        // distinct powers of two keep each field's own contribution apart.
+        let a = Sums {
+            n: 1,
+            hits: 2,
+            spells: 4,
+            s1: [8.0, 16.0, 32.0, 64.0, 128.0],
+            s2: [256.0, 512.0, 1024.0, 2048.0, 4096.0],
+            w1: 3.0,
+            w2: 5.0,
+            hit_w1: 7.0,
+            hit_w2: 9.0,
+            largest: 0.25,
+            cpu: 1.5,
+        };
+        let b = Sums {
+            n: 10,
+            hits: 20,
+            spells: 40,
+            s1: [0.5, 0.25, 0.125, 1.5, 2.5],
+            s2: [3.5, 4.5, 5.5, 6.5, 7.5],
+            w1: 11.0,
+            w2: 13.0,
+            hit_w1: 17.0,
+            hit_w2: 19.0,
+            largest: 0.125,
+            cpu: 2.25,
+        };
+        let mut c = a.clone();
+        c.add(&b);
+        assert_eq!((c.n, c.hits, c.spells), (11, 22, 44));
+        assert_eq!(c.s1, [8.5, 16.25, 32.125, 65.5, 130.5]);
+        assert_eq!(c.s2, [259.5, 516.5, 1029.5, 2054.5, 4103.5]);
+        assert_eq!((c.w1, c.w2, c.hit_w1, c.hit_w2), (14.0, 18.0, 24.0, 28.0));
+        assert_eq!((c.largest, c.cpu), (0.25, 3.75));
+        let mut d = b.clone();
+        d.add(&a);
+        assert_eq!(d.largest, 0.25);
+    }
+
+    #[test]
+    fn a_loose_target_still_runs_the_minimum_of_trials() {
+        // Outages are common here (two replicas, MTTF 1000 h, MTTR 10 h),
+        // so a 100% target is met well before the minimum; the estimate
+        // runs on to 16 384 trials (4 checks of 8 chunks of 512) all the
+        // same, so its standard error rests on enough trials.
+        let m = model("");
+        let r = estimate(&m, &Budget { target_re: 1.0, max_trials: 1_000_000 });
+        assert!(r.reliable, "{:?}", r.refusal);
+        assert_eq!(r.trials, 16_384);
+        // A cap below the minimum does not lower it.
+        let r = estimate(&m, &Budget { target_re: 1.0, max_trials: 1000 });
+        assert_eq!(r.trials, 16_384);
+    }
 }
