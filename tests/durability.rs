@@ -428,9 +428,14 @@ fn the_derived_figures_follow_from_the_loss_probability() {
     let lost_se = 4.0 * se1 / years;
     assert!((lost.estimate - lost_exact).abs() < 4.0 * lost_se, "{} vs {lost_exact}", lost.estimate);
     assert!(lost.ci95[0] < lost.estimate && lost.estimate < lost.ci95[1], "{lost:?}");
-    // Its interval is the mean's: half-width 1.96 × the per-group SE.
+    // Its interval is the mean's: half-width 1.96 × the SE of the
+    // per-trajectory groups lost (0 or 1 for the one group simulated), whose
+    // sample variance is p̂(1 − p̂)·n/(n − 1).
+    let hat = lost.estimate * years / 4.0;
+    let per_trajectory_se = (hat * (1.0 - hat) * n / (n - 1.0) / n).sqrt();
     let half = (lost.ci95[1] - lost.ci95[0]) / 2.0;
-    assert!((half / (1.959_963_984_540_054 * lost_se) - 1.0).abs() < 0.05, "{half} vs {lost_se}");
+    let want = 1.959_963_984_540_054 * per_trajectory_se * 4.0 / years;
+    assert!((half / want - 1.0).abs() < 1e-9, "{half} vs {want}");
     let bytes = r.bytes_lost_per_year.as_ref().unwrap();
     let per_group = r.size_bytes / 4.0;
     assert!(close(bytes.estimate, lost.estimate * per_group), "{bytes:?}");
