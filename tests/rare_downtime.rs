@@ -23,17 +23,57 @@ fn inline(text: &str) -> Model {
 }
 
 /// Mean downtime (h/yr) and its standard error recomputed from the weighted
-/// trials the estimate ran; checks they are the estimate's own figures.
+/// trials the estimate ran; checks they, and every other figure and
+/// diagnostic reported, are what those trials give.
 fn recomputed(model: &Model, r: &RareDowntime) -> (f64, f64) {
     let years = model.horizon_years();
-    let values: Vec<f64> = downtime::weighted_trials(model, r.bias_threshold, 0..r.trials)
-        .iter()
-        .map(|t| t.weight * t.summary.downtime / years)
-        .collect();
+    let trials = downtime::weighted_trials(model, r.bias_threshold, 0..r.trials);
+    let each = |f: &dyn Fn(&nines::engine::rare::Weighted) -> f64| -> Vec<f64> { trials.iter().map(f).collect() };
+    let values = each(&|t| t.weight * t.summary.downtime / years);
     let (mean, se) = mean_se(&values);
     let d = r.downtime_hours.as_ref().expect("a reliable estimate has a mean downtime");
     assert!((mean - d.estimate).abs() <= 1e-9 * mean, "reported mean {} vs per-trial mean {mean}", d.estimate);
     assert!((se - d.std_error).abs() <= 1e-6 * se, "reported SE {} vs per-trial SE {se}", d.std_error);
+    let same = |what: &str, reported: f64, values: &[f64]| {
+        let (m, e) = mean_se(values);
+        assert!((m - reported).abs() <= 1e-9 * m.abs().max(1e-300), "{what}: reported {reported} vs per-trial {m}");
+        e
+    };
+    let f = r.outages_per_year.as_ref().unwrap();
+    let e = same("outages a year", f.estimate, &each(&|t| t.weight * f64::from(t.summary.outages) / years));
+    assert!((e - f.std_error).abs() <= 1e-6 * e, "outages a year: SE {} vs {e}", f.std_error);
+    let f = r.outage_probability.as_ref().unwrap();
+    let any = each(&|t| t.weight * f64::from(u8::from(t.summary.outages > 0)));
+    let e = same("P(an outage)", f.estimate, &any);
+    assert!((e - f.std_error).abs() <= 1e-6 * e, "P(an outage): SE {} vs {e}", f.std_error);
+    if let Some(f) = r.slo_windows_missed.as_ref() {
+        let windows = f64::from(model.slo_windows.max(1));
+        let missed = each(&|t| t.weight * f64::from(t.summary.slo_windows - t.summary.slo_windows_met) / windows);
+        same("SLO windows missed", f.estimate, &missed);
+    }
+    let hits: Vec<&nines::engine::rare::Weighted> = trials.iter().filter(|t| t.summary.outages > 0).collect();
+    assert_eq!(r.trials_with_outage, hits.len() as u64);
+    let weights = each(&|t| t.weight);
+    let (wm, wse) = mean_se(&weights);
+    assert!(
+        (r.mean_weight[0] - wm).abs() <= 1e-9 && (r.mean_weight[1] - wse).abs() <= 1e-6 * wse,
+        "{:?}",
+        r.mean_weight
+    );
+    let spells = trials.iter().map(|t| f64::from(t.spells)).sum::<f64>() / trials.len() as f64;
+    assert!((r.spells_per_trial - spells).abs() <= 1e-12 * spells, "{} vs {spells}", r.spells_per_trial);
+    let total: f64 = values.iter().sum();
+    let largest = values.iter().cloned().fold(0.0, f64::max) / total;
+    assert!((r.largest_share - largest).abs() <= 1e-9 * largest, "{} vs {largest}", r.largest_share);
+    let (w1, w2) = hits.iter().fold((0.0, 0.0), |(a, b), t| (a + t.weight, b + t.weight * t.weight));
+    let evenness = w1 * w1 / w2 / hits.len() as f64;
+    assert!((r.weight_evenness - evenness).abs() <= 1e-9 * evenness, "{} vs {evenness}", r.weight_evenness);
+    // Plain Monte Carlo's variance of a trial's downtime: E[D²] (weighted)
+    // less the mean squared.
+    let second = each(&|t| t.weight * (t.summary.downtime / years).powi(2)).iter().sum::<f64>() / trials.len() as f64;
+    let variance = second - mean * mean;
+    let reported = r.plain_variance_per_trial.unwrap();
+    assert!((reported - variance).abs() <= 1e-6 * variance, "plain variance {reported} vs {variance}");
     (mean, se)
 }
 
@@ -167,7 +207,8 @@ fn one_of_three_matches_its_closed_form() {
 }
 
 /// 3-of-5 with different repair times: a k-of-n gate whose distance is not
-/// a plain count of identical units; E[D] = ∫ P(fewer than 3 up) dt.
+/// a plain count of identical units; E[D] = ∫ P(fewer than 3 up) dt. (The
+/// SLO, missed in any year with 5 minutes down, only adds a figure.)
 #[test]
 fn three_of_five_matches_its_closed_form() {
     let m = inline(
@@ -186,6 +227,8 @@ fn three_of_five_matches_its_closed_form() {
         mttr = "24h"
         [services.app]
         up_when = { at_least = 3, of = ["a", "b"] }
+        [targets]
+        slo = "99.999%"
         "#,
     );
     let exact = structure_downtime(|t| {
@@ -207,6 +250,7 @@ fn three_of_five_matches_its_closed_form() {
     assert!(r.reliable, "{:?}", r.refusal);
     let (mean, se) = recomputed(&m, &r);
     let z = (mean - exact) / se;
+    assert!(r.slo_windows_missed.as_ref().is_some_and(|f| f.estimate > 0.0), "{:?}", r.slo_windows_missed);
     println!("3-of-5: exact {exact:.6e}, weighted {mean:.6e} ± {se:.1e} h/yr, z = {z:+.2}, {} trials", r.trials);
     assert!(z.abs() < 4.0, "3-of-5: {mean} vs exact {exact}: z = {z:.2}");
     // Measured 3.7× (outages are less rare here: 0.077 h/yr).
