@@ -299,6 +299,50 @@ fn region_outages_are_biased_and_weighed_too() {
     assert_variance_cut("two regions", &m, se * se * r.trials as f64, exact, 8.0);
 }
 
+/// Two pairs in series, one pair of two kinds of replica: a gate of gates,
+/// whose distance is its cheapest child's (2 failures). E[D] = ∫ 1 −
+/// (1 − (1 − a)²)(1 − (1 − b)²(1 − c)) dt, c a single unit in parallel
+/// with the second pair (so the children's distances differ: 2 and 3).
+#[test]
+fn gates_of_gates_match_their_closed_form() {
+    let m = inline(
+        r#"
+        [simulation]
+        horizon = "1y"
+        trials = 1000
+        seed = 39
+        [components.a]
+        count = 2
+        mttf = "4000h"
+        mttr = "10h"
+        [components.b]
+        count = 2
+        mttf = "1000h"
+        mttr = "20h"
+        [components.c]
+        mttf = "2000h"
+        mttr = "5h"
+        [services.app]
+        up_when = { all = [{ any = ["a"] }, { any = ["b", "c"] }] }
+        "#,
+    );
+    let exact = structure_downtime(|t| {
+        let (a, b, c) = (avail_exp(4000.0, 10.0, t), avail_exp(1000.0, 20.0, t), avail_exp(2000.0, 5.0, t));
+        (1.0 - (1.0 - a).powi(2)) * (1.0 - (1.0 - b).powi(2) * (1.0 - c))
+    });
+    let r = downtime::estimate(&m, &Budget { target_re: 0.03, max_trials: 2_000_000 });
+    assert!(r.reliable, "{:?}", r.refusal);
+    assert_eq!(r.distance_at_start, 2);
+    let (mean, se) = recomputed(&m, &r);
+    let z = (mean - exact) / se;
+    println!(
+        "gates of gates: exact {exact:.6e}, weighted {mean:.6e} ± {se:.1e} h/yr, z = {z:+.2}, {} trials",
+        r.trials
+    );
+    assert!(z.abs() < 4.0, "gates of gates: {mean} vs exact {exact}: z = {z:.2}");
+    assert_variance_cut("gates of gates", &m, se * se * r.trials as f64, exact, 2.0);
+}
+
 /// The same seed gives the same estimate on one thread and on two.
 #[test]
 fn weighted_estimates_do_not_depend_on_the_thread_count() {
