@@ -693,6 +693,14 @@ zone_outage = {{ rate = "2/y", duration = "1s", destroy_probability = "{d}%" }}
         let r = run(&text(0.01, 0.01, seed), Method::Splitting, &Effort::default());
         assert_covers_999(&format!("two zones, destruction 1%, AFR 1%, seed {seed}"), &r, exact);
     }
+    // The same devices as a Weibull law of shape 1 (exponential, taken
+    // down the path for laws with memory: the pristine group's biased
+    // survival while a zone is lost is then a sum of cumulative hazards).
+    let weibull =
+        text(0.01, 0.01, 84).replace("afr = \"1%\"", "failure = { type = \"weibull\", shape = 1.0, mean = \"100y\" }");
+    assert!(weibull.contains("weibull"));
+    let r = run(&weibull, Method::Splitting, &Effort::default());
+    assert_covers_999("two zones, destruction 1%, Weibull shape 1", &r, exact);
 }
 
 #[test]
@@ -749,5 +757,22 @@ fn common_causes_striking_a_group_under_repair_follow_their_chain() {
     for seed in [102, 103] {
         let r = run(&case(0.02, seed), Method::Splitting, &Effort::default());
         assert_covers_999(&format!("common causes, 30-day rebuilds, q = 2%, seed {seed}"), &r, exact);
+    }
+}
+
+#[test]
+fn a_weibull_of_shape_one_takes_the_general_path_to_the_exact_answer() {
+    // A Weibull law of shape 1 is the exponential law, but nines treats it
+    // as a law with memory: per-device clocks, residual lives given ages,
+    // cumulative hazards in the likelihood ratio. The chain's answer must
+    // come out all the same.
+    for (n, k, years, rebuild, seed) in [(3, 1, 10.0, 48.0, 111), (9, 6, 50.0, 72.0, 112)] {
+        let lambda = 1.0 / (years * HOURS_PER_YEAR);
+        let exact = exact_loss(n, k, lambda, 1.0 / rebuild, HOURS_PER_YEAR);
+        let text = scenario(n, k, 1.0, rebuild, seed, "")
+            .replace("afr = \"1%\"", &format!("failure = {{ type = \"weibull\", shape = 1.0, mean = \"{years}y\" }}"));
+        assert!(text.contains("weibull"), "{text}");
+        let r = run(&text, Method::Splitting, &Effort { target_re: 0.05, ..Effort::default() });
+        assert_covers_999(&format!("{}, Weibull shape 1, mean {years} y", r.scheme), &r, exact);
     }
 }
