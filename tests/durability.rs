@@ -13,37 +13,48 @@ use std::path::Path;
 const HOURS_PER_YEAR: f64 = 8760.0;
 
 /// P(more than n − k of n devices down at once before `t`), devices
-/// failing at rate λ each and rebuilt independently at rate μ each.
+/// failing at rate λ each and rebuilt independently at rate μ each: the
+/// birth–death chain on the number down.
 fn exact_loss(n: u32, k: u32, lambda: f64, mu: f64, t: f64) -> f64 {
     let top = (n - k + 1) as usize;
-    let rates: Vec<(f64, f64)> = (0..=top)
-        .map(|i| if i == top { (0.0, 0.0) } else { ((n as f64 - i as f64) * lambda, i as f64 * mu) })
-        .collect();
-    let big = rates.iter().map(|(a, b)| a + b).fold(0.0, f64::max);
+    let mut q = vec![vec![0.0; top + 1]; top + 1];
+    for i in 0..top {
+        q[i][i + 1] = (n as f64 - i as f64) * lambda;
+        if i > 0 {
+            q[i][i - 1] = i as f64 * mu;
+        }
+    }
+    absorbed(&q, top, t)
+}
+
+/// P(absorbed in `to` before `t`), from state 0 of the chain with
+/// off-diagonal rates `q` (uniformisation).
+fn absorbed(q: &[Vec<f64>], to: usize, t: f64) -> f64 {
+    let n = q.len();
+    let out: Vec<f64> = q.iter().map(|row| row.iter().sum()).collect();
+    let big = out.iter().copied().fold(0.0, f64::max);
     let lt = big * t;
-    let mut v = vec![0.0; top + 1];
+    let mut v = vec![0.0; n];
     v[0] = 1.0;
     let mut total = 0.0;
-    let last = (lt + 12.0 * lt.sqrt() + 100.0) as usize;
-    for j in 0..last {
-        let w = (-lt + j as f64 * lt.ln() - ln_factorial(j)).exp();
-        total += w * v[top];
-        let mut next = vec![0.0; top + 1];
-        for i in 0..=top {
-            if i == top {
-                next[i] += v[i];
-                continue;
-            }
-            let (up, down) = rates[i];
-            next[i] += v[i] * (1.0 - (up + down) / big);
-            next[i + 1] += v[i] * up / big;
-            if i > 0 {
-                next[i - 1] += v[i] * down / big;
+    for j in 0..(lt + 12.0 * lt.sqrt() + 100.0) as usize {
+        total += (-lt + j as f64 * lt.ln() - ln_factorial(j)).exp() * v[to];
+        let mut next = vec![0.0; n];
+        for i in 0..n {
+            next[i] += v[i] * (1.0 - out[i] / big);
+            for (k, rate) in q[i].iter().enumerate() {
+                next[k] += v[i] * rate / big;
             }
         }
         v = next;
     }
     total
+}
+
+/// P(exactly j of n independent events of probability q).
+fn binomial(n: usize, j: usize, q: f64) -> f64 {
+    let choose: f64 = (1..=j).map(|i| (n - j + i) as f64 / i as f64).product();
+    choose * q.powi(j as i32) * (1.0 - q).powi((n - j) as i32)
 }
 
 fn ln_factorial(j: usize) -> f64 {
@@ -445,30 +456,6 @@ fn the_derived_figures_follow_from_the_loss_probability() {
     assert!(close(r.loss_by_cause[0].share, 1.0));
 }
 
-/// P(absorbed in `to` before `t`), from state 0 of the chain with
-/// generator off-diagonal rates `q` (uniformisation).
-fn absorbed(q: &[Vec<f64>], to: usize, t: f64) -> f64 {
-    let n = q.len();
-    let out: Vec<f64> = q.iter().map(|row| row.iter().sum()).collect();
-    let big = out.iter().copied().fold(0.0, f64::max);
-    let lt = big * t;
-    let mut v = vec![0.0; n];
-    v[0] = 1.0;
-    let mut total = 0.0;
-    for j in 0..(lt + 12.0 * lt.sqrt() + 100.0) as usize {
-        total += (-lt + j as f64 * lt.ln() - ln_factorial(j)).exp() * v[to];
-        let mut next = vec![0.0; n];
-        for i in 0..n {
-            next[i] += v[i] * (1.0 - out[i] / big);
-            for (k, rate) in q[i].iter().enumerate() {
-                next[k] += v[i] * rate / big;
-            }
-        }
-        v = next;
-    }
-    total
-}
-
 /// P(loss before `t`) for `n` devices tolerating `m` failed at once,
 /// failing at rate λ, noticed at rate δ, then rebuilt at rate μ: the chain
 /// on (noticing, rebuilding) counts, absorbed when more than m are down.
@@ -530,14 +517,7 @@ fn a_common_cause_event_loses_the_group_when_too_many_devices_go_at_once() {
     // probability q. A group is lost at an event that fails more than it
     // tolerates: P = 1 − exp(−r·T·P(Binomial(n, q) > m)), overlapping
     // events (within the hour's rebuild) being negligible.
-    let tail = |n: u32, m: u32, q: f64| -> f64 {
-        (m + 1..=n)
-            .map(|j| {
-                let c = (1..=j).map(|i| (n - j + i) as f64 / i as f64).product::<f64>();
-                c * q.powi(j as i32) * (1.0 - q).powi((n - j) as i32)
-            })
-            .sum()
-    };
+    let tail = |n: u32, m: u32, q: f64| -> f64 { (m + 1..=n).map(|j| binomial(n as usize, j as usize, q)).sum() };
     let effort = Effort { target_re: 0.05, ..Effort::default() };
     for (n, k, rate, q, seed) in [(3, 1, 2.0, 0.3, 41), (9, 6, 0.2, 0.3, 42)] {
         let cc = format!("common_cause = {{ rate = \"{rate}/y\", probability = \"{}%\" }}", q * 100.0);
@@ -732,13 +712,11 @@ fn common_causes_striking_a_group_under_repair_follow_their_chain() {
     // devices jumps by i at rate r·C(n − j, i)·qⁱ(1 − q)ⁿ⁻ʲ⁻ⁱ and comes
     // down at jμ; devices practically never fail on their own.
     let chain = |n: usize, m: usize, rate: f64, q: f64, mu: f64| {
-        let choose = |a: usize, b: usize| (1..=b).map(|i| (a - b + i) as f64 / i as f64).product::<f64>();
         let loss = m + 1;
         let mut g = vec![vec![0.0; loss + 1]; loss + 1];
         for j in 0..=m {
             for i in 1..=n - j {
-                let p = choose(n - j, i) * q.powi(i as i32) * (1.0 - q).powi((n - j - i) as i32);
-                g[j][(j + i).min(loss)] += rate / HOURS_PER_YEAR * p;
+                g[j][(j + i).min(loss)] += rate / HOURS_PER_YEAR * binomial(n - j, i, q);
             }
             if j > 0 {
                 g[j][j - 1] += j as f64 * mu;

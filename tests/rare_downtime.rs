@@ -158,6 +158,20 @@ fn four_by_five_agrees_with_plain_monte_carlo() {
     assert!(z.abs() < 4.0, "SLO missed: weighted {wm} vs plain {qm}: z = {z:.2}");
 }
 
+/// `--rare` on `m` to a 3% relative error: reliable, its figures those of
+/// its own trials (`recomputed`), its mean within 4 standard errors of
+/// `exact`, and its variance per trial cut `at_least`-fold.
+fn weighted_matches_exact(what: &str, m: &Model, exact: f64, at_least: f64) -> RareDowntime {
+    let r = downtime::estimate(m, &Budget { target_re: 0.03, max_trials: 2_000_000 });
+    assert!(r.reliable, "{what}: {:?}", r.refusal);
+    let (mean, se) = recomputed(m, &r);
+    let z = (mean - exact) / se;
+    println!("{what}: exact {exact:.6e}, weighted {mean:.6e} ± {se:.1e} h/yr, z = {z:+.2}, {} trials", r.trials);
+    assert!(z.abs() < 4.0, "{what}: {mean} vs exact {exact}: z = {z:.2}");
+    assert_variance_cut(what, m, se * se * r.trials as f64, exact, at_least);
+    r
+}
+
 /// The weighting cuts the variance per trial at least `at_least`-fold
 /// against 400 000 plain trials (whose mean must agree with `exact` too): a
 /// weighting that stopped biasing would still be unbiased, only slow.
@@ -196,14 +210,8 @@ fn one_of_three_matches_its_closed_form() {
         "#,
     );
     let exact = structure_downtime(|t| 1.0 - (1.0 - avail_exp(1000.0, 10.0, t)).powi(3));
-    let r = downtime::estimate(&m, &Budget { target_re: 0.03, max_trials: 2_000_000 });
-    assert!(r.reliable, "{:?}", r.refusal);
-    let (mean, se) = recomputed(&m, &r);
-    let z = (mean - exact) / se;
-    println!("1-of-3: exact {exact:.6e}, weighted {mean:.6e} ± {se:.1e} h/yr, z = {z:+.2}, {} trials", r.trials);
-    assert!(z.abs() < 4.0, "1-of-3: {mean} vs exact {exact}: z = {z:.2}");
-    // Measured 12× (outages one year in 400).
-    assert_variance_cut("1-of-3", &m, se * se * r.trials as f64, exact, 5.0);
+    // Variance cut measured 12× (outages one year in 400).
+    weighted_matches_exact("1-of-3", &m, exact, 5.0);
 }
 
 /// 3-of-5 with different repair times: a k-of-n gate whose distance is not
@@ -246,15 +254,9 @@ fn three_of_five_matches_its_closed_form() {
         }
         up
     });
-    let r = downtime::estimate(&m, &Budget { target_re: 0.03, max_trials: 2_000_000 });
-    assert!(r.reliable, "{:?}", r.refusal);
-    let (mean, se) = recomputed(&m, &r);
-    let z = (mean - exact) / se;
+    // Variance cut measured 3.7× (outages are less rare here: 0.077 h/yr).
+    let r = weighted_matches_exact("3-of-5", &m, exact, 2.0);
     assert!(r.slo_windows_missed.as_ref().is_some_and(|f| f.estimate > 0.0), "{:?}", r.slo_windows_missed);
-    println!("3-of-5: exact {exact:.6e}, weighted {mean:.6e} ± {se:.1e} h/yr, z = {z:+.2}, {} trials", r.trials);
-    assert!(z.abs() < 4.0, "3-of-5: {mean} vs exact {exact}: z = {z:.2}");
-    // Measured 3.7× (outages are less rare here: 0.077 h/yr).
-    assert_variance_cut("3-of-5", &m, se * se * r.trials as f64, exact, 2.0);
 }
 
 /// One replica in each of two regions, each region going down (0.2 a
@@ -288,15 +290,10 @@ fn region_outages_are_biased_and_weighed_too() {
         let u = avail_exp(5000.0, 10.0, t) * avail_exp(5.0 * 8760.0, 20.0, t);
         1.0 - (1.0 - u).powi(2)
     });
-    let r = downtime::estimate(&m, &Budget { target_re: 0.03, max_trials: 2_000_000 });
-    assert!(r.reliable, "{:?}", r.refusal);
+    // Variance cut measured 15×; 4× when region outages' clocks are left
+    // unbiased.
+    let r = weighted_matches_exact("two regions", &m, exact, 8.0);
     assert!(r.bias_threshold >= 1, "threshold {}", r.bias_threshold);
-    let (mean, se) = recomputed(&m, &r);
-    let z = (mean - exact) / se;
-    println!("two regions: exact {exact:.6e}, weighted {mean:.6e} ± {se:.1e} h/yr, z = {z:+.2}, {} trials", r.trials);
-    assert!(z.abs() < 4.0, "two regions: {mean} vs exact {exact}: z = {z:.2}");
-    // Measured 15×; 4× when region outages' clocks are left unbiased.
-    assert_variance_cut("two regions", &m, se * se * r.trials as f64, exact, 8.0);
 }
 
 /// Two pairs in series, one pair of two kinds of replica: a gate of gates,
@@ -330,17 +327,8 @@ fn gates_of_gates_match_their_closed_form() {
         let (a, b, c) = (avail_exp(4000.0, 10.0, t), avail_exp(1000.0, 20.0, t), avail_exp(2000.0, 5.0, t));
         (1.0 - (1.0 - a).powi(2)) * (1.0 - (1.0 - b).powi(2) * (1.0 - c))
     });
-    let r = downtime::estimate(&m, &Budget { target_re: 0.03, max_trials: 2_000_000 });
-    assert!(r.reliable, "{:?}", r.refusal);
+    let r = weighted_matches_exact("gates of gates", &m, exact, 2.0);
     assert_eq!(r.distance_at_start, 2);
-    let (mean, se) = recomputed(&m, &r);
-    let z = (mean - exact) / se;
-    println!(
-        "gates of gates: exact {exact:.6e}, weighted {mean:.6e} ± {se:.1e} h/yr, z = {z:+.2}, {} trials",
-        r.trials
-    );
-    assert!(z.abs() < 4.0, "gates of gates: {mean} vs exact {exact}: z = {z:.2}");
-    assert_variance_cut("gates of gates", &m, se * se * r.trials as f64, exact, 2.0);
 }
 
 /// The same seed gives the same estimate on one thread and on two.

@@ -72,6 +72,27 @@ pub struct Estimator {
     pub replicate_estimates: Vec<f64>,
 }
 
+impl Estimator {
+    /// An estimator with no splitting diagnostics (plain Monte Carlo, or
+    /// splitting refused before it ran): reliable unless `refusal`.
+    fn without_splitting(method: &str, trials: u64, effective_sample_size: f64, refusal: Option<String>) -> Self {
+        Estimator {
+            method: method.to_owned(),
+            reliable: refusal.is_none(),
+            refusal,
+            trials,
+            effective_sample_size,
+            replicates: None,
+            hit_fraction: Vec::new(),
+            effort_per_level: Vec::new(),
+            largest_replicate_share: None,
+            weight_evenness: Vec::new(),
+            from_one_group: false,
+            replicate_estimates: Vec::new(),
+        }
+    }
+}
+
 /// Which estimator to use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Method {
@@ -224,20 +245,7 @@ fn estimate_raw(ctx: &Context<'_>, seed: u64, effort: &Effort, method: Method) -
             lost: interval(mean, mean - half, mean + half),
             causes: [0, 1, 2].map(|i| causes[i] as f64 / hits_f * p_interval.estimate),
             p: p_interval,
-            estimator: Estimator {
-                method: "plain Monte Carlo".into(),
-                reliable: refusal.is_none(),
-                refusal,
-                trials: n,
-                effective_sample_size: n as f64,
-                replicates: None,
-                hit_fraction: Vec::new(),
-                effort_per_level: Vec::new(),
-                largest_replicate_share: None,
-                weight_evenness: Vec::new(),
-                from_one_group: false,
-                replicate_estimates: Vec::new(),
-            },
+            estimator: Estimator::without_splitting("plain Monte Carlo", n, n as f64, refusal),
         };
     }
     if ctx.count > 1 {
@@ -254,20 +262,12 @@ fn estimate_raw(ctx: &Context<'_>, seed: u64, effort: &Effort, method: Method) -
             p: interval(0.0, 0.0, 0.0),
             lost: interval(0.0, 0.0, 0.0),
             causes: [0.0; 3],
-            estimator: Estimator {
-                method: "multilevel splitting (not run)".into(),
-                reliable: false,
-                refusal: Some(refusal),
-                trials: if method == Method::Auto { PILOT } else { 0 },
-                effective_sample_size: 0.0,
-                replicates: None,
-                hit_fraction: Vec::new(),
-                effort_per_level: Vec::new(),
-                largest_replicate_share: None,
-                weight_evenness: Vec::new(),
-                from_one_group: false,
-                replicate_estimates: Vec::new(),
-            },
+            estimator: Estimator::without_splitting(
+                "multilevel splitting (not run)",
+                if method == Method::Auto { PILOT } else { 0 },
+                0.0,
+                Some(refusal),
+            ),
         };
     }
     let init = Trajectory::new(ctx, stream(seed, u64::MAX, 0x1417), true);
