@@ -27,8 +27,9 @@
 //! 1/b per biased failure. Without this, reaching the next level from a
 //! degraded state is one rare race that splitting alone cannot subdivide.
 //! Biased runs also let a zone or region outage destroy its data with
-//! probability at least 0.3 (weighed by p/0.3, or (1 − p)/0.7 when it
-//! does not), so destruction paths are explored as often as device ones,
+//! probability at least 0.3, or less when many outages are expected
+//! (weighed by p/q, or (1 − p)/(1 − q) when it does not), so destruction
+//! paths are explored as often as device ones,
 //! and a common-cause event that fails anything fails a number of devices
 //! uniform over 1..=n (weighed back), so an event that takes a whole group
 //! is not a one-in-qⁿ draw.
@@ -71,7 +72,9 @@ const MAX_BIAS: f64 = 1e9;
 /// of three devices at AFR 50%) a fixed θ = 0.2 made the weights so
 /// heavy-tailed that splitting came out 13–45% low with passing
 /// diagnostics; capping θN at 3 (factor ≈ 20) measured unbiased there and
-/// up to N = 225, and leaves single groups (N ≪ 1) as they were.
+/// up to N = 225, and leaves single groups (N ≪ 1) as they were. Outages
+/// that may destroy get the same budget: each biased draw that does not
+/// destroy multiplies the second moment by 1/(1 − q).
 const SPELL_BUDGET: f64 = 3.0;
 
 /// A process destroying sites: a zone's or region's outages, each
@@ -110,6 +113,9 @@ pub struct Context<'m> {
     /// Target probability of a further failure within a biased spell:
     /// [`BIAS_THETA`], less when many spells are expected.
     theta: f64,
+    /// Destruction probability of an outage in biased runs (at least the
+    /// model's): [`AREA_BIAS`], less when many outages are expected.
+    area_bias: f64,
 }
 
 impl<'m> Context<'m> {
@@ -163,6 +169,10 @@ impl<'m> Context<'m> {
         // Device failures expected over the horizon, each opening a
         // degraded spell (destructions add a few more, biased separately).
         let spells = count as f64 * devices as f64 * mean_rate * model.horizon;
+        let outages: f64 = areas
+            .iter()
+            .map(|a| model.horizon / (dist(a.process.between).mean() + dist(a.process.duration).mean()))
+            .sum();
         Context {
             model,
             g,
@@ -180,6 +190,8 @@ impl<'m> Context<'m> {
             device_window: dist(g.detection).mean() + rebuild,
             site_window: dist(g.zone_rebuild).mean(),
             theta: BIAS_THETA.min(SPELL_BUDGET / spells),
+            // 1 − e^(−budget/A): A outages of second-moment factor 1/(1 − q).
+            area_bias: AREA_BIAS.min(-(-SPELL_BUDGET / outages).exp_m1()),
         }
     }
 
@@ -737,7 +749,7 @@ impl<'c, 'm> Trajectory<'c, 'm> {
                 if out {
                     // Biased runs make destruction common, and weigh it.
                     let p = o.destroy_p;
-                    let q = if self.biased { p.max(AREA_BIAS) } else { p };
+                    let q = if self.biased { p.max(ctx.area_bias) } else { p };
                     let destroyed = self.rng.random::<f64>() < q;
                     if q != p {
                         self.log_w += if destroyed { (p / q).ln() } else { ((1.0 - p) / (1.0 - q)).ln() };
