@@ -67,15 +67,16 @@ const MAX_BIAS: f64 = 1e9;
 
 /// Bound on θ × (degraded spells a trajectory is expected to hold). Each
 /// biased spell that ends without a further failure multiplies the second
-/// moment of the likelihood ratio by about 1/(1 − θ) ≈ e^θ, so N spells by
-/// about e^(θN). With many groups simulated together (N = 75 on 50 groups
-/// of three devices at AFR 50%) a fixed θ = 0.2 made the weights so
+/// moment of the likelihood ratio by about 1/(1 − θ) ≈ e^θ (for small θ;
+/// (1 − θ)/(1 − 2θ) with exponential windows), so N spells by about
+/// e^(θN). With many groups simulated together (N = 75 on 50 groups of
+/// three devices at AFR 50%) a fixed θ = 0.2 made the weights so
 /// heavy-tailed that splitting came out 13–45% low with passing
-/// diagnostics; capping θN at 3 (factor ≈ 20) measured unbiased there and
-/// up to N = 225, and leaves single groups (N ≪ 1) as they were. Outages
-/// that may destroy get the same budget: each biased draw that does not
-/// destroy multiplies the second moment by 1/(1 − q).
-const SPELL_BUDGET: f64 = 3.0;
+/// diagnostics; θN = 3 was still 6% low on 50 groups whose zones are
+/// destroyed (N = 30); θN ≤ 1 measured unbiased on both. Outages that may
+/// destroy get a budget of the same size: each biased draw that does not
+/// destroy multiplies the second moment by about 1/(1 − q).
+const SPELL_BUDGET: f64 = 1.0;
 
 /// A process destroying sites: a zone's or region's outages, each
 /// destroying what is kept there with a probability.
@@ -166,13 +167,25 @@ impl<'m> Context<'m> {
             Rebuild::Bandwidth { bytes, bytes_per_hour, .. } => bytes / bytes_per_hour,
         };
         let mean_rate = 1.0 / dist(g.device_failure).mean();
-        // Device failures expected over the horizon, each opening a
-        // degraded spell (destructions add a few more, biased separately).
-        let spells = count as f64 * devices as f64 * mean_rate * model.horizon;
+        // Outages expected over the horizon among those biased (a renewal
+        // count: T over the mean cycle), and the destructions biased runs
+        // then draw.
         let outages: f64 = areas
             .iter()
+            .filter(|a| a.process.destroy_p < AREA_BIAS)
             .map(|a| model.horizon / (dist(a.process.between).mean() + dist(a.process.duration).mean()))
             .sum();
+        // (An empty sum is −0.0: test for a positive count.)
+        // 1 − e^(−budget/A): A outages of second-moment factor 1/(1 − q).
+        let area_bias = if outages > 0.0 { AREA_BIAS.min(-(-SPELL_BUDGET / outages).exp_m1()) } else { AREA_BIAS };
+        // Degraded spells expected over the horizon: each device's failures
+        // (the cumulative hazard of a new device, at least T/mean: more
+        // for laws whose hazard falls with age), and each destruction (one
+        // spell for the pristine groups, one for each touched group).
+        let f = dist(g.device_failure);
+        let h = f.cumulative_hazard(model.horizon);
+        let per_device = if h.is_finite() { h.max(model.horizon * mean_rate) } else { model.horizon * mean_rate };
+        let spells = count as f64 * devices as f64 * per_device + outages.max(0.0) * area_bias;
         Context {
             model,
             g,
@@ -190,8 +203,7 @@ impl<'m> Context<'m> {
             device_window: dist(g.detection).mean() + rebuild,
             site_window: dist(g.zone_rebuild).mean(),
             theta: BIAS_THETA.min(SPELL_BUDGET / spells),
-            // 1 − e^(−budget/A): A outages of second-moment factor 1/(1 − q).
-            area_bias: AREA_BIAS.min(-(-SPELL_BUDGET / outages).exp_m1()),
+            area_bias,
         }
     }
 
@@ -490,7 +502,11 @@ impl<'c, 'm> Trajectory<'c, 'm> {
         let ctx = self.ctx;
         let lost = self.pristine_lost();
         let live = self.live_positions();
-        self.pristine_b = if self.biased { ctx.bias(live, lost, lost > 0) } else { 1.0 };
+        // One spell for the whole population (a destroyed zone degrades
+        // every pristine group at once): biasing each group's devices as a
+        // lone group's would open `pristine` biased spells per destruction.
+        let intact = live.saturating_mul(usize::try_from(self.pristine).unwrap_or(usize::MAX));
+        self.pristine_b = if self.biased { ctx.bias(intact, lost, lost > 0) } else { 1.0 };
         self.pristine_lr_at = self.t;
         let scale = self.pristine as f64 * self.pristine_b;
         match ctx.memoryless {
