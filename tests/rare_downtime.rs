@@ -272,11 +272,9 @@ fn weighted_spells_average_the_plain_entries() {
         .into_par_iter()
         .flat_map_iter(|c| {
             let mut t = WeightedTrial::new(&m, 0);
-            let m = &m;
             (c * 10_000..(c + 1) * 10_000).map(move |k| {
                 let mut e = vec![0u64; base as usize];
                 t.count_entries(1_000_000_000 + k, &mut e);
-                let _ = m;
                 e[threshold as usize] as f64
             })
         })
