@@ -167,25 +167,27 @@ impl<'m> Context<'m> {
             Rebuild::Bandwidth { bytes, bytes_per_hour, .. } => bytes / bytes_per_hour,
         };
         let mean_rate = 1.0 / dist(g.device_failure).mean();
-        // Outages expected over the horizon among those biased (a renewal
-        // count: T over the mean cycle), and the destructions biased runs
-        // then draw.
-        let outages: f64 = areas
-            .iter()
-            .filter(|a| a.process.destroy_p < AREA_BIAS)
-            .map(|a| model.horizon / (dist(a.process.between).mean() + dist(a.process.duration).mean()))
-            .sum();
-        // (An empty sum is −0.0: test for a positive count.)
-        // 1 − e^(−budget/A): A outages of second-moment factor 1/(1 − q).
-        let area_bias = if outages > 0.0 { AREA_BIAS.min(-(-SPELL_BUDGET / outages).exp_m1()) } else { AREA_BIAS };
+        // Outages expected over the horizon (a renewal count: T over the
+        // mean cycle), per area.
+        let outages = |a: &Area| model.horizon / (dist(a.process.between).mean() + dist(a.process.duration).mean());
+        // Those biased, A: q = 1 − e^(−budget/A), A outages of
+        // second-moment factor 1/(1 − q) each. (An empty sum is −0.0: test
+        // for a positive count.)
+        let biased: f64 = areas.iter().filter(|a| a.process.destroy_p < AREA_BIAS).map(outages).sum();
+        let area_bias = if biased > 0.0 { AREA_BIAS.min(-(-SPELL_BUDGET / biased).exp_m1()) } else { AREA_BIAS };
         // Degraded spells expected over the horizon: each device's failures
         // (the cumulative hazard of a new device, at least T/mean: more
-        // for laws whose hazard falls with age), and each destruction (one
-        // spell for the pristine groups, one for each touched group).
+        // for laws whose hazard falls with age), and each destruction
+        // biased runs draw, which opens one spell for the pristine groups
+        // and one for each touched group (with laws with memory, every
+        // group that has had a failure stays touched).
         let f = dist(g.device_failure);
         let h = f.cumulative_hazard(model.horizon);
         let per_device = if h.is_finite() { h.max(model.horizon * mean_rate) } else { model.horizon * mean_rate };
-        let spells = count as f64 * devices as f64 * per_device + outages.max(0.0) * area_bias;
+        let memoryless = matches!(f, Dist::Exponential { .. });
+        let touched = if memoryless { 0.0 } else { count as f64 * (devices as f64 * per_device).min(1.0) };
+        let destructions: f64 = areas.iter().map(|a| outages(a) * a.process.destroy_p.max(area_bias)).sum();
+        let spells = count as f64 * devices as f64 * per_device + destructions.max(0.0) * (1.0 + touched);
         Context {
             model,
             g,
