@@ -398,6 +398,22 @@ fn a_refused_estimate_prints_no_number_and_fails_the_command() {
 }
 
 #[test]
+fn a_refusal_after_the_budget_gives_no_figure_at_all() {
+    // Splitting reaches losses (so it has an estimate and causes) but not
+    // the 0.1% asked for within 200 000 particle runs: refused, and no
+    // figure of it is given, the split by cause included.
+    let effort = Effort { target_re: 0.001, max_runs: 200_000, ..Effort::default() };
+    let r = run(&scenario(3, 1, 10.0, 72.0, 5, ""), Method::Splitting, &effort);
+    let why = r.estimator.refusal.as_deref().unwrap_or("");
+    assert!(!r.estimator.reliable && why.contains("relative error"), "{:?}", r.estimator);
+    assert!(r.estimator.replicate_estimates.iter().any(|&x| x > 0.0), "losses were reached");
+    assert!(r.loss_probability.is_none() && r.annual_loss_probability.is_none(), "{r:?}");
+    assert!(r.durability_nines.is_none() && r.mttdl_years.is_none(), "{r:?}");
+    assert!(r.groups_lost_per_year.is_none() && r.bytes_lost_per_year.is_none(), "{r:?}");
+    assert!(r.loss_by_cause.is_empty(), "{:?}", r.loss_by_cause);
+}
+
+#[test]
 fn the_derived_figures_follow_from_the_loss_probability() {
     // Four independent groups of two replicas over two years (AFR 60%,
     // rebuild 150 h): the dataset's figures follow from one group's loss

@@ -958,11 +958,6 @@ impl<'c, 'm> Trajectory<'c, 'm> {
             self.maybe_rejoin(gi);
         }
     }
-
-    /// The time reached.
-    pub fn time(&self) -> f64 {
-        self.t
-    }
 }
 
 impl Particle for Trajectory<'_, '_> {
