@@ -164,8 +164,17 @@ fn four_by_five_agrees_with_plain_monte_carlo() {
 /// its own trials (`recomputed`), its mean within 4 standard errors of
 /// `exact`, and its variance per trial cut `at_least`-fold.
 fn weighted_matches_exact(what: &str, m: &Model, exact: f64, at_least: f64) -> RareDowntime {
+    let start = std::time::Instant::now();
     let r = downtime::estimate(m, &Budget { target_re: 0.03, max_trials: 2_000_000 });
+    let wall = start.elapsed().as_secs_f64();
     assert!(r.reliable, "{what}: {:?}", r.refusal);
+    // CPU times behind the speed-up: the plain probe (20 000 trials on
+    // this thread) cannot have taken longer than the whole call, nor the
+    // weighted chunks more than every thread for all of it.
+    let plain_probe = 20_000.0 * r.plain_cpu_seconds_per_trial;
+    assert!(plain_probe > 0.0 && plain_probe <= wall, "{what}: plain probe {plain_probe} s in {wall} s");
+    let threads = rayon::current_num_threads() as f64;
+    assert!(r.cpu_seconds > 0.0 && r.cpu_seconds <= wall * threads, "{what}: {} CPU s in {wall} s", r.cpu_seconds);
     let (mean, se) = recomputed(m, &r);
     let z = (mean - exact) / se;
     println!("{what}: exact {exact:.6e}, weighted {mean:.6e} ± {se:.1e} h/yr, z = {z:+.2}, {} trials", r.trials);
