@@ -201,25 +201,31 @@ fn assert_variance_cut(what: &str, m: &Model, weighted_per_trial: f64, exact: f6
     );
 }
 
-/// 1-of-3 identical exponential replicas (MTTF 1000 h, MTTR 10 h) from all
-/// up: E[D] = ∫(1 − a(t))³ dt ≈ 8.6e-3 h/yr, an outage about one year in
-/// 400. Plain Monte Carlo would need about 2 million years for 5%.
-#[test]
-fn one_of_three_matches_its_closed_form() {
-    let m = inline(
+/// Three exponential replicas (MTTF 1000 h, MTTR 10 h), the service up
+/// while any is, over `horizon`.
+fn one_of_three(horizon: &str, seed: u64) -> Model {
+    inline(&format!(
         r#"
         [simulation]
-        horizon = "1y"
+        horizon = "{horizon}"
         trials = 1000
-        seed = 31
+        seed = {seed}
         [components.server]
         count = 3
         mttf = "1000h"
         mttr = "10h"
         [services.app]
-        up_when = { any = ["server"] }
-        "#,
-    );
+        up_when = {{ any = ["server"] }}
+        "#
+    ))
+}
+
+/// 1-of-3 identical exponential replicas (MTTF 1000 h, MTTR 10 h) from all
+/// up: E[D] = ∫(1 − a(t))³ dt ≈ 8.6e-3 h/yr, an outage about one year in
+/// 400. Plain Monte Carlo would need about 2 million years for 5%.
+#[test]
+fn one_of_three_matches_its_closed_form() {
+    let m = one_of_three("1y", 31);
     let exact = structure_downtime(|t| 1.0 - (1.0 - avail_exp(1000.0, 10.0, t)).powi(3));
     // Variance cut measured 12× (outages one year in 400).
     weighted_matches_exact("1-of-3", &m, exact, 5.0);
@@ -230,20 +236,7 @@ fn one_of_three_matches_its_closed_form() {
 /// trial by trial), and the mean is the two years' ∫(1 − a(t))³ dt halved.
 #[test]
 fn a_two_year_horizon_is_reported_per_year() {
-    let m = inline(
-        r#"
-        [simulation]
-        horizon = "2y"
-        trials = 1000
-        seed = 32
-        [components.server]
-        count = 3
-        mttf = "1000h"
-        mttr = "10h"
-        [services.app]
-        up_when = { any = ["server"] }
-        "#,
-    );
+    let m = one_of_three("2y", 32);
     let down = |t: f64| (1.0 - avail_exp(1000.0, 10.0, t)).powi(3);
     let exact = (structure_downtime(|t| 1.0 - down(t)) + structure_downtime(|t| 1.0 - down(t + HOURS_PER_YEAR))) / 2.0;
     weighted_matches_exact("1-of-3 over 2 years", &m, exact, 5.0);
@@ -257,20 +250,7 @@ fn a_two_year_horizon_is_reported_per_year() {
 /// million trials, a third of the difference's standard error here).
 #[test]
 fn weighted_spells_average_the_plain_entries() {
-    let m = inline(
-        r#"
-        [simulation]
-        horizon = "1y"
-        trials = 1000
-        seed = 33
-        [components.server]
-        count = 3
-        mttf = "1000h"
-        mttr = "10h"
-        [services.app]
-        up_when = { any = ["server"] }
-        "#,
-    );
+    let m = one_of_three("1y", 33);
     let threshold = downtime::bias_threshold(&m);
     let base = WeightedTrial::base_distance(&m);
     assert!(threshold > 0 && threshold < base, "threshold {threshold}, base {base}");
