@@ -639,6 +639,20 @@ mod tests {
     }
 
     #[test]
+    fn batches_stop_before_the_allowance_is_overrun() {
+        // A target out of reach: replicates are added batch by batch while
+        // the next batch still fits in `max_runs`, then the estimate is
+        // refused.
+        let effort = Effort { target_re: 0.001, max_runs: 200_000, ..Effort::default() };
+        let s = estimate(&ladder(&[0.01, 0.05, 0.2]), 3, 11, &effort);
+        let per_batch = s.effort_per_stage.iter().sum::<u64>() * u64::from(effort.batch);
+        assert!(s.runs <= effort.max_runs, "{} runs of {} allowed", s.runs, effort.max_runs);
+        assert!(s.runs + per_batch > effort.max_runs, "stopped with room for a batch of {per_batch}: {}", s.runs);
+        assert!(s.replicates > effort.batch, "more than one batch: {}", s.replicates);
+        assert!(s.refused.is_some());
+    }
+
+    #[test]
     fn splitting_a_ladder_estimates_the_product_of_its_steps() {
         // P(top) = 0.01 · 0.05 · 0.2 = 1e-4, each level's crossing
         // fraction is its step's p, and every run is counted.

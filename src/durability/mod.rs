@@ -206,6 +206,16 @@ fn plain(ctx: &Context<'_>, seed: u64, n: u64, first: u64) -> (u64, f64, f64, [u
         )
 }
 
+/// How many plain trajectories to have after the next round, `n` run so
+/// far with loss probability about `p`: enough for `target_re` by the
+/// normal approximation with a 10% margin, at least a quarter more than
+/// `n` (the estimate so far can be low), at most [`MAX_PLAIN`].
+fn next_round(n: u64, p: f64, target_re: f64) -> u64 {
+    let need = (1.1 * (Z95 / target_re).powi(2) * (1.0 - p) / p).ceil() as u64;
+    // Not `clamp`: a quarter more than a run near the cap exceeds it.
+    need.max(n + n / 4).min(MAX_PLAIN)
+}
+
 fn estimate_raw(ctx: &Context<'_>, seed: u64, effort: &Effort, method: Method) -> Raw {
     // A pilot of plain trajectories: if losses are common enough, plain
     // Monte Carlo reaches the target on its own.
@@ -221,8 +231,7 @@ fn estimate_raw(ctx: &Context<'_>, seed: u64, effort: &Effort, method: Method) -
             if re <= effort.target_re || n >= MAX_PLAIN {
                 break;
             }
-            let need = (1.1 * (Z95 / effort.target_re).powi(2) * (1.0 - p) / p).ceil() as u64;
-            let target = need.clamp(n + n / 4, MAX_PLAIN);
+            let target = next_round(n, p, effort.target_re);
             let add = plain(ctx, seed, target - n, n);
             acc = (acc.0 + add.0, acc.1 + add.1, acc.2 + add.2, [0, 1, 2].map(|i| acc.3[i] + add.3[i]));
             n = target;
@@ -369,4 +378,23 @@ fn report(model: &Model, g: &DataGroup, raw: Raw) -> DurabilityReport {
 /// Every data group of `model`, estimated in turn.
 pub fn estimate_all(model: &Model, effort: &Effort) -> Vec<DurabilityReport> {
     model.data_groups.iter().map(|g| estimate(model, g, effort)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_rounds_are_sized_for_the_target_and_stay_under_the_cap() {
+        // 1.1 × (1.96 / 0.1)² × 0.99 / 0.01 = 41 833.5 trajectories.
+        assert_eq!(next_round(PILOT, 0.01, 0.10), 41_834);
+        // The estimate says nearly done: still a quarter more, so rounds
+        // grow geometrically.
+        assert_eq!(next_round(100_000, 0.01, 0.10), 125_000);
+        assert_eq!(next_round(100_000, 0.5, 0.10), 125_000);
+        // A run past 16 M whose target is not reached yet: `clamp(n + n/4,
+        // cap)` panicked here (minimum above maximum).
+        assert_eq!(next_round(17_000_000, 0.01, 0.0047), MAX_PLAIN);
+        assert_eq!(next_round(1000, 1e-9, 0.10), MAX_PLAIN);
+    }
 }
