@@ -172,6 +172,19 @@ fn splitting_covers_the_exact_loss_probability_from_1e_7_to_1e_15() {
 }
 
 #[test]
+fn a_single_copy_is_lost_with_its_device() {
+    // One replica at AFR 0.01%: the copy is lost at its device's first
+    // failure, P = 1 − e^(−0.0001) in a year. Too rare for the pilot's 200
+    // losses, so splitting runs a ladder of one level.
+    let exact = -(-1e-4f64).exp_m1();
+    for seed in [1, 2] {
+        let r = run(&scenario(1, 1, 0.01, 72.0, seed, ""), Method::Auto, &Effort::default());
+        assert!(r.estimator.method.starts_with("multilevel"), "{}", r.estimator.method);
+        assert_covers_999(&format!("1 replica, AFR 0.01%, seed {seed}"), &r, exact);
+    }
+}
+
+#[test]
 fn plain_monte_carlo_agrees_where_losses_are_common() {
     // Two replicas, AFR 50%, rebuild 100 h: p ≈ 5.5e-3.
     let exact = exact_loss(2, 1, 0.5 / HOURS_PER_YEAR, 0.01, HOURS_PER_YEAR);
