@@ -1014,6 +1014,37 @@ mod tests {
     use crate::rng::stream;
     use std::path::Path;
 
+    /// A dataset of 2 replicas whose devices fail as `failure` says.
+    fn two_replicas(failure: &str) -> Model {
+        let text = format!(
+            "[simulation]\nhorizon = \"1y\"\ntrials = 10\n[components.host]\nmttf = \"1000h\"\nmttr = \"1h\"\n[services.s]\nup_when = \"host\"\n[datasets.d]\nscheme = \"2 replicas\"\n{failure}\nrebuild = \"10h\"\nsize = \"1TB\"\n"
+        );
+        crate::scenario::load_str(Path::new("inline.toml"), &text, &[]).unwrap().variants.remove(0)
+    }
+
+    /// Pristine devices whose hazard was multiplied by b from `lr_at` to t
+    /// add (b − 1)·Λ to −log of the likelihood ratio's survival part, Λ
+    /// their cumulative hazard over that time: 4 groups of 2 devices born
+    /// at 500 h, looked at from 1000 h to 3000 h, b = 3. Weibull shape 2
+    /// scale 2000 h: Λ = 4·2·((2500/2000)² − (500/2000)²) = 12; AFR 50%:
+    /// Λ = 4·2·(0.5/8760 h)·2000 h.
+    #[test]
+    fn the_pristine_populations_survival_enters_the_likelihood_ratio() {
+        for (failure, lambda) in [
+            (r#"failure = { type = "weibull", shape = 2.0, scale = "2000h" }"#, 12.0),
+            (r#"afr = "50%""#, 8.0 * 0.5 / 8760.0 * 2000.0),
+        ] {
+            let model = two_replicas(failure);
+            let ctx = Context::new(&model, &model.data_groups[0], 4);
+            let mut tr = Trajectory::new(&ctx, stream(1, 0, 0), true);
+            (tr.t, tr.pristine_lr_at, tr.pristine_b, tr.log_w) = (3000.0, 1000.0, 3.0, 0.0);
+            tr.birth = vec![500.0; ctx.devices];
+            tr.settle_pristine();
+            assert!((tr.log_w - 2.0 * lambda).abs() < 1e-9 * lambda, "{failure}: {} vs {}", tr.log_w, 2.0 * lambda);
+            assert_eq!(tr.pristine_lr_at, 3000.0);
+        }
+    }
+
     /// Pristine devices born at 1000 h (their zone re-protected then) and
     /// looked at t = 2000 h are 1000 h old: the first failure among U of
     /// them, Weibull shape 2 scale 2000 h, outlasts another 1000 h with
@@ -1022,22 +1053,7 @@ mod tests {
     /// give e^(−1.75·U)).
     #[test]
     fn pristine_clocks_start_from_the_cohorts_age() {
-        let text = r#"
-[simulation]
-horizon = "1y"
-trials = 10
-[components.host]
-mttf = "1000h"
-mttr = "1h"
-[services.s]
-up_when = "host"
-[datasets.d]
-scheme = "2 replicas"
-failure = { type = "weibull", shape = 2.0, scale = "2000h" }
-rebuild = "10h"
-size = "1TB"
-"#;
-        let model = crate::scenario::load_str(Path::new("inline.toml"), text, &[]).unwrap().variants.remove(0);
+        let model = two_replicas(r#"failure = { type = "weibull", shape = 2.0, scale = "2000h" }"#);
         for groups in [1u64, 4] {
             let ctx = Context::new(&model, &model.data_groups[0], groups);
             let mut tr = Trajectory::new(&ctx, stream(1, 0, 0), false);
