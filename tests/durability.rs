@@ -818,6 +818,25 @@ zone_outage = {{ rate = "0.000001/y", duration = "1s", destroy_probability = "50
     let r = run(&scenario(3, 1, 2.0, 72.0, 121, &zones(1000)), Method::Auto, &effort);
     assert!(r.estimator.method.contains("splitting"), "{}", r.estimator.method);
     assert_covers_999("1000 groups, AFR 2%", &r, exact(1000, 0.02));
+    // Groups lost after the first loss count too: 20 groups of 2 replicas
+    // at AFR 100% with 100 h rebuilds, each lost with p1 ≈ 0.0216, so
+    // E[groups lost] = 20·p1 ≈ 0.432 while P(any) ≈ 0.354 (a trajectory
+    // ended at its first loss would report about that). The interval is
+    // the replicates' Student one, as for P(loss), which
+    // `assert_covers_999` recomputes.
+    let p1 = exact_loss(2, 1, 1.0 / HOURS_PER_YEAR, 0.01, HOURS_PER_YEAR);
+    let r = run(&scenario(2, 1, 100.0, 100.0, 125, &zones(20)), Method::Splitting, &effort);
+    assert_covers_999("20 groups of 2, AFR 100%", &r, -((20.0 * (-p1).ln_1p()).exp_m1()));
+    let lost = r.groups_lost_per_year.as_ref().unwrap();
+    let half999 = (lost.ci95[1] - lost.ci95[0]) / 2.0 * 3.29 / 1.96;
+    eprintln!(
+        "groups lost: {:.4} [{:.4}, {:.4}] vs 20 p1 = {:.4}",
+        lost.estimate,
+        lost.ci95[0],
+        lost.ci95[1],
+        20.0 * p1
+    );
+    assert!((lost.estimate - 20.0 * p1).abs() < half999, "{lost:?} vs {}", 20.0 * p1);
     // Plain Monte Carlo agrees where it can.
     let r = run(
         &scenario(3, 1, 50.0, 72.0, 120, &zones(50)),
