@@ -242,13 +242,13 @@ fn a_two_year_horizon_is_reported_per_year() {
     weighted_matches_exact("1-of-3 over 2 years", &m, exact, 5.0);
 }
 
-/// The biasing threshold is the deepest distance below the start's that
+/// The biasing threshold is the largest distance below the start's that
 /// trials enter at most 5 times a year (0, plain trials, when none is).
 /// For 1-of-n exponential replicas (MTTF 1000 h, MTTR 10 h, so each is
 /// down a share u = 1/101 of the time) the entries into "j down" are
-/// (n − j + 1)·λ·P(j − 1 down)·8766 h a year.
+/// (n − j + 1)·λ·P(j − 1 down)·8760 h a year.
 #[test]
-fn the_threshold_is_the_deepest_distance_entered_at_most_five_times_a_year() {
+fn the_threshold_is_the_largest_distance_entered_at_most_five_times_a_year() {
     for (n, expected) in [(2u32, 0u32), (3, 1), (4, 2)] {
         let m = inline(&format!(
             "[simulation]\nhorizon = \"1y\"\ntrials = 10\n[components.server]\ncount = {n}\nmttf = \"1000h\"\nmttr = \"10h\"\n[services.app]\nup_when = {{ any = [\"server\"] }}\n"
@@ -258,8 +258,8 @@ fn the_threshold_is_the_deepest_distance_entered_at_most_five_times_a_year() {
             let choose = (0..j).fold(1.0, |c, i| c * f64::from(n - i) / f64::from(i + 1));
             choose * u.powi(j as i32) * (1.0 - u).powi((n - j) as i32)
         };
-        let entries = |j: u32| f64::from(n - j + 1) * 1e-3 * down(j - 1) * 8766.0;
-        // Distance d is n − j: the deepest with at most 5 entries a year.
+        let entries = |j: u32| f64::from(n - j + 1) * 1e-3 * down(j - 1) * 8760.0;
+        // Distance d is n − j: the largest with at most 5 entries a year.
         let want = (1..n).map(|j| (n - j, entries(j))).filter(|&(_, e)| e <= 5.0).map(|(d, _)| d).max().unwrap_or(0);
         assert_eq!(want, expected, "1-of-{n}: entries {:?}", (1..n).map(entries).collect::<Vec<_>>());
         assert_eq!(downtime::bias_threshold(&m), expected, "1-of-{n}");
@@ -277,9 +277,9 @@ fn weighted_spells_average_the_plain_entries() {
     let m = one_of_three("1y", 33);
     let threshold = downtime::bias_threshold(&m);
     let base = WeightedTrial::base_distance(&m);
-    // The deepest distance entered at most 5 times a year: one server down
-    // is entered 3λ·P(all up)·8766 h ≈ 25.5 times a year, two down
-    // 2λ·P(one down)·8766 h ≈ 0.51 times, so the threshold is distance 1.
+    // The largest distance entered at most 5 times a year: one server down
+    // is entered 3λ·P(all up)·8760 h ≈ 25.5 times a year, two down
+    // 2λ·P(one down)·8760 h ≈ 0.51 times, so the threshold is distance 1.
     assert_eq!((threshold, base), (1, 3));
     let n = 200_000;
     let weighted: Vec<f64> =

@@ -386,7 +386,7 @@ mod tests {
 
     #[test]
     fn plain_rounds_are_sized_for_the_target_and_stay_under_the_cap() {
-        // 1.1 × (1.96 / 0.1)² × 0.99 / 0.01 = 41 833.5 trajectories.
+        // 1.1 × (1.959964 / 0.1)² × 0.99 / 0.01 = 41 833.5 trajectories.
         assert_eq!(next_round(PILOT, 0.01, 0.10), 41_834);
         // The estimate says nearly done: still a quarter more, so rounds
         // grow geometrically.
