@@ -132,6 +132,10 @@ pub struct FunctionalEstimate {
     pub mean: f64,
     /// 95% interval.
     pub ci95: [f64; 2],
+    /// Every replicate's value, in order (for checks that recompute the
+    /// interval).
+    #[serde(skip)]
+    pub replicates: Vec<f64>,
 }
 
 /// Fewest crossings of any level, over all replicates, for a trusted answer.
@@ -331,7 +335,7 @@ fn summarize(reps: &[Replicate], per_stage: Vec<u64>, runs: u64, target_re: f64)
         .map(|j| {
             let v: Vec<f64> = reps.iter().map(|r| r.functionals.get(j).copied().unwrap_or(0.0)).collect();
             let (m, _, h) = mean_se(&v);
-            FunctionalEstimate { mean: m, ci95: [(m - h).max(0.0), m + h] }
+            FunctionalEstimate { mean: m, ci95: [(m - h).max(0.0), m + h], replicates: v }
         })
         .collect();
     let weight_evenness: Vec<f64> = (0..top)

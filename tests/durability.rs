@@ -111,11 +111,17 @@ fn t_quantile(z: f64, df: f64) -> f64 {
 /// Mean and standard error of the replicate estimates, computed here.
 fn replicate_mean_se(r: &DurabilityReport) -> (f64, f64, usize) {
     let xs = &r.estimator.replicate_estimates;
+    assert!(xs.len() >= 2, "{}: no replicates ({})", r.name, r.estimator.method);
+    let (mean, se) = mean_se(xs);
+    (mean, se, xs.len())
+}
+
+/// Mean and standard error of independent values.
+fn mean_se(xs: &[f64]) -> (f64, f64) {
     let n = xs.len() as f64;
-    assert!(n >= 2.0, "{}: no replicates ({})", r.name, r.estimator.method);
     let mean = xs.iter().sum::<f64>() / n;
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, (var / n).sqrt(), xs.len())
+    (mean, (var / n).sqrt())
 }
 
 /// The exact value lies in the 99.9% interval of the replicates.
@@ -821,22 +827,18 @@ zone_outage = {{ rate = "0.000001/y", duration = "1s", destroy_probability = "50
     // Groups lost after the first loss count too: 20 groups of 2 replicas
     // at AFR 100% with 100 h rebuilds, each lost with p1 ≈ 0.0216, so
     // E[groups lost] = 20·p1 ≈ 0.432 while P(any) ≈ 0.354 (a trajectory
-    // ended at its first loss would report about that). The interval is
-    // the replicates' Student one, as for P(loss), which
-    // `assert_covers_999` recomputes.
+    // ended at its first loss would report about that). One year, so the
+    // yearly figure is the replicates' mean.
     let p1 = exact_loss(2, 1, 1.0 / HOURS_PER_YEAR, 0.01, HOURS_PER_YEAR);
     let r = run(&scenario(2, 1, 100.0, 100.0, 125, &zones(20)), Method::Splitting, &effort);
     assert_covers_999("20 groups of 2, AFR 100%", &r, -((20.0 * (-p1).ln_1p()).exp_m1()));
-    let lost = r.groups_lost_per_year.as_ref().unwrap();
-    let half999 = (lost.ci95[1] - lost.ci95[0]) / 2.0 * 3.29 / 1.96;
-    eprintln!(
-        "groups lost: {:.4} [{:.4}, {:.4}] vs 20 p1 = {:.4}",
-        lost.estimate,
-        lost.ci95[0],
-        lost.ci95[1],
-        20.0 * p1
-    );
-    assert!((lost.estimate - 20.0 * p1).abs() < half999, "{lost:?} vs {}", 20.0 * p1);
+    let (mean, se) = mean_se(&r.estimator.replicate_groups_lost);
+    let n = r.estimator.replicate_groups_lost.len();
+    let half999 = t_quantile(3.290_526_731_491_926, (n - 1) as f64) * se;
+    let lost = r.groups_lost_per_year.as_ref().unwrap().estimate;
+    eprintln!("groups lost: {mean:.4} ± {half999:.4} (99.9%, {n} replicates) vs 20 p1 = {:.4}", 20.0 * p1);
+    assert!((lost - mean).abs() <= 1e-12 * mean, "reported {lost} vs replicates {mean}");
+    assert!((mean - 20.0 * p1).abs() < half999, "{mean} ± {half999} vs {}", 20.0 * p1);
     // Plain Monte Carlo agrees where it can.
     let r = run(
         &scenario(3, 1, 50.0, 72.0, 120, &zones(50)),

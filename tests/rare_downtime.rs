@@ -201,9 +201,9 @@ fn assert_variance_cut(what: &str, m: &Model, weighted_per_trial: f64, exact: f6
     );
 }
 
-/// Three exponential replicas (MTTF 1000 h, MTTR 10 h), the service up
+/// `n` exponential replicas (MTTF 1000 h, MTTR 10 h), the service up
 /// while any is, over `horizon`.
-fn one_of_three(horizon: &str, seed: u64) -> Model {
+fn one_of(n: u32, horizon: &str, seed: u64) -> Model {
     inline(&format!(
         r#"
         [simulation]
@@ -211,7 +211,7 @@ fn one_of_three(horizon: &str, seed: u64) -> Model {
         trials = 1000
         seed = {seed}
         [components.server]
-        count = 3
+        count = {n}
         mttf = "1000h"
         mttr = "10h"
         [services.app]
@@ -225,7 +225,7 @@ fn one_of_three(horizon: &str, seed: u64) -> Model {
 /// 400. Plain Monte Carlo would need about 2 million years for 5%.
 #[test]
 fn one_of_three_matches_its_closed_form() {
-    let m = one_of_three("1y", 31);
+    let m = one_of(3, "1y", 31);
     let exact = structure_downtime(|t| 1.0 - (1.0 - avail_exp(1000.0, 10.0, t)).powi(3));
     // Variance cut measured 12× (outages one year in 400).
     weighted_matches_exact("1-of-3", &m, exact, 5.0);
@@ -236,7 +236,7 @@ fn one_of_three_matches_its_closed_form() {
 /// trial by trial), and the mean is the two years' ∫(1 − a(t))³ dt halved.
 #[test]
 fn a_two_year_horizon_is_reported_per_year() {
-    let m = one_of_three("2y", 32);
+    let m = one_of(3, "2y", 32);
     let down = |t: f64| (1.0 - avail_exp(1000.0, 10.0, t)).powi(3);
     let exact = (structure_downtime(|t| 1.0 - down(t)) + structure_downtime(|t| 1.0 - down(t + HOURS_PER_YEAR))) / 2.0;
     weighted_matches_exact("1-of-3 over 2 years", &m, exact, 5.0);
@@ -250,9 +250,7 @@ fn a_two_year_horizon_is_reported_per_year() {
 #[test]
 fn the_threshold_is_the_largest_distance_entered_at_most_five_times_a_year() {
     for (n, expected) in [(2u32, 0u32), (3, 1), (4, 2)] {
-        let m = inline(&format!(
-            "[simulation]\nhorizon = \"1y\"\ntrials = 10\n[components.server]\ncount = {n}\nmttf = \"1000h\"\nmttr = \"10h\"\n[services.app]\nup_when = {{ any = [\"server\"] }}\n"
-        ));
+        let m = one_of(n, "1y", 1);
         let u: f64 = 1.0 / 101.0;
         let down = |j: u32| {
             let choose = (0..j).fold(1.0, |c, i| c * f64::from(n - i) / f64::from(i + 1));
@@ -274,7 +272,7 @@ fn the_threshold_is_the_largest_distance_entered_at_most_five_times_a_year() {
 /// million trials, a third of the difference's standard error here).
 #[test]
 fn weighted_spells_average_the_plain_entries() {
-    let m = one_of_three("1y", 33);
+    let m = one_of(3, "1y", 33);
     let threshold = downtime::bias_threshold(&m);
     let base = WeightedTrial::base_distance(&m);
     // The largest distance entered at most 5 times a year: one server down

@@ -70,6 +70,11 @@ pub struct Estimator {
     /// loss probability (one group's when `from_one_group`).
     #[serde(skip)]
     pub replicate_estimates: Vec<f64>,
+    /// Splitting only: every replicate's estimate of the simulated groups'
+    /// expected groups lost over the horizon (one group's when
+    /// `from_one_group`).
+    #[serde(skip)]
+    pub replicate_groups_lost: Vec<f64>,
 }
 
 impl Estimator {
@@ -89,6 +94,7 @@ impl Estimator {
             weight_evenness: Vec::new(),
             from_one_group: false,
             replicate_estimates: Vec::new(),
+            replicate_groups_lost: Vec::new(),
         }
     }
 }
@@ -278,6 +284,7 @@ fn estimate_raw(ctx: &Context<'_>, seed: u64, effort: &Effort, method: Method) -
             weight_evenness: s.weight_evenness.clone(),
             from_one_group: false,
             replicate_estimates: s.replicate_estimates.clone(),
+            replicate_groups_lost: s.functionals.first().map_or_else(Vec::new, |f| f.replicates.clone()),
         },
     }
 }
